@@ -1,0 +1,3 @@
+module edgefaas.dev/functions
+
+go 1.19

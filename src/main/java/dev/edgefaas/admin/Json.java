@@ -1,0 +1,65 @@
+package dev.edgefaas.admin;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.edgefaas.dispatcher.InstanceView;
+import dev.edgefaas.function.Durations;
+import dev.edgefaas.function.FunctionManifest;
+
+/** The management API's JSON shapes: manifests as they were accepted, instances as they run. */
+final class Json {
+    static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private Json() {
+    }
+
+    /** A manifest in the same keys {@code PUT} accepts, with every default filled in. */
+    static ObjectNode manifest(FunctionManifest manifest) {
+        ObjectNode node = MAPPER.createObjectNode()
+                .put("name", manifest.name().value())
+                .put("runtime", manifest.runtime().key())
+                .put("artifact", manifest.artifact().toString())
+                .put("sandbox", manifest.sandbox())
+                .put("keepalive", Durations.format(manifest.keepalive()))
+                .put("concurrency", manifest.concurrency())
+                .put("single-use", manifest.singleUse())
+                .put("min-instances", manifest.minInstances())
+                .put("max-instances", manifest.maxInstances())
+                .put("memory-mib", manifest.memoryMib())
+                .put("vcpus", manifest.vcpus())
+                .put("ready-timeout", Durations.format(manifest.readyTimeout()))
+                .put("queue-timeout", Durations.format(manifest.queueTimeout()));
+        ObjectNode env = node.putObject("env");
+        manifest.env().forEach(env::put);
+        return node;
+    }
+
+    static ObjectNode instance(InstanceView view) {
+        ObjectNode node = MAPPER.createObjectNode()
+                .put("id", view.id())
+                .put("function", view.function())
+                .put("sandbox", view.sandbox())
+                .put("state", view.state())
+                .put("endpoint", view.endpoint())
+                .put("started-at", view.startedAt().toString())
+                .put("in-flight", view.inFlight());
+        if (view.pid().isPresent()) {
+            node.put("pid", view.pid().getAsLong());
+        } else {
+            node.putNull("pid");
+        }
+        if (view.coldStart() != null) {
+            node.put("cold-start-ms", view.coldStart().toNanos() / 1e6);
+        } else {
+            node.putNull("cold-start-ms");
+        }
+        ObjectNode details = node.putObject("details");
+        view.details().forEach(details::put);
+        return node;
+    }
+
+    static ArrayNode array() {
+        return MAPPER.createArrayNode();
+    }
+}

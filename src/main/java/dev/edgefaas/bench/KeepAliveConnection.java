@@ -1,0 +1,100 @@
+package dev.edgefaas.bench;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A minimal HTTP/1.1 client on one keep-alive connection, for measurements: it does the same
+ * small, fixed work for every target, so differences between targets are the targets'.
+ * Not thread-safe: one connection per client thread.
+ */
+public final class KeepAliveConnection implements AutoCloseable {
+    private final Socket socket;
+    private final InputStream in;
+    private final OutputStream out;
+    private final byte[] request;
+    private final byte[] skip = new byte[64 * 1024];
+
+    /** Opens a connection to {@code target}'s host and port that will GET {@code target}'s path and query. */
+    public KeepAliveConnection(URI target) throws IOException {
+        socket = new Socket();
+        socket.setTcpNoDelay(true);
+        socket.connect(new InetSocketAddress(target.getHost(), target.getPort()), 5_000);
+        socket.setSoTimeout(60_000);
+        in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
+        out = socket.getOutputStream();
+        String path = (target.getRawPath() == null || target.getRawPath().isEmpty() ? "/" : target.getRawPath())
+                + (target.getRawQuery() == null ? "" : "?" + target.getRawQuery());
+        request = ("GET " + path + " HTTP/1.1\r\nHost: " + target.getHost() + ":" + target.getPort() + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** Sends one GET and reads the whole answer; returns its status code. */
+    public int get() throws IOException {
+        out.write(request);
+        out.flush();
+        String statusLine = readLine();
+        if (statusLine == null || !statusLine.startsWith("HTTP/1.")) {
+            throw new IOException("not an HTTP response: " + statusLine);
+        }
+        int status = Integer.parseInt(statusLine.substring(9, 12));
+        long contentLength = -1;
+        boolean chunked = false;
+        for (String line = readLine(); line != null && !line.isEmpty(); line = readLine()) {
+            int colon = line.indexOf(':');
+            String name = line.substring(0, colon).trim();
+            String value = line.substring(colon + 1).trim();
+            if (name.equalsIgnoreCase("content-length")) {
+                contentLength = Long.parseLong(value);
+            } else if (name.equalsIgnoreCase("transfer-encoding") && value.equalsIgnoreCase("chunked")) {
+                chunked = true;
+            }
+        }
+        if (chunked) {
+            for (long size = Long.parseLong(readLine().split(";")[0].trim(), 16); size > 0;
+                 size = Long.parseLong(readLine().split(";")[0].trim(), 16)) {
+                discard(size);
+                readLine();
+            }
+            readLine();
+        } else if (contentLength > 0) {
+            discard(contentLength);
+        }
+        return status;
+    }
+
+    private void discard(long bytes) throws IOException {
+        long left = bytes;
+        while (left > 0) {
+            int n = in.read(skip, 0, (int) Math.min(skip.length, left));
+            if (n < 0) {
+                throw new IOException("connection closed with " + left + " bytes of the body unread");
+            }
+            left -= n;
+        }
+    }
+
+    private String readLine() throws IOException {
+        StringBuilder line = new StringBuilder(64);
+        int b;
+        while ((b = in.read()) >= 0) {
+            if (b == '\n') {
+                int length = line.length();
+                return length > 0 && line.charAt(length - 1) == '\r' ? line.substring(0, length - 1) : line.toString();
+            }
+            line.append((char) b);
+        }
+        return line.isEmpty() ? null : line.toString();
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}

@@ -1,0 +1,119 @@
+package dev.edgefaas.cli;
+
+import dev.edgefaas.function.ManifestException;
+import dev.edgefaas.function.ManifestParser;
+import dev.edgefaas.gateway.GatewayServer;
+import dev.edgefaas.host.StateDirectory;
+import dev.edgefaas.platform.Platform;
+import dev.edgefaas.platform.PlatformConfig;
+import dev.edgefaas.platform.SampleFunctions;
+import dev.edgefaas.sandbox.SandboxException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {"Starts the gateway with the sample functions deployed and serves until Ctrl-C or SIGTERM,",
+            "which drain requests in flight and stop every instance."})
+final class ServeCommand implements Callable<Integer> {
+    @Option(names = "--host", defaultValue = "0.0.0.0", description = "Address of the invocation listener (default: ${DEFAULT-VALUE}).")
+    String host;
+    @Option(names = {"-p", "--port"}, defaultValue = "8080", description = "Invocation port (default: ${DEFAULT-VALUE}).")
+    int port;
+    @Option(names = "--admin-host", defaultValue = "127.0.0.1", description = "Address of the management API (default: ${DEFAULT-VALUE}).")
+    String adminHost;
+    @Option(names = "--admin-port", defaultValue = "8081", description = "Management API port (default: ${DEFAULT-VALUE}).")
+    int adminPort;
+    @Option(names = "--callback-port", defaultValue = "0", description = "Port instances call back on when ready (default: any free one).")
+    int callbackPort;
+    @Option(names = "--sandbox", defaultValue = "process",
+            description = "Sandbox of the samples and of manifests that name none (default: ${DEFAULT-VALUE}). See: edgefaas doctor.")
+    String sandbox;
+    @Option(names = "--no-samples", description = "Start with no function deployed.")
+    boolean noSamples;
+    @Option(names = "--deploy-dir", paramLabel = "DIR", description = "Deploy every *.json manifest in DIR at start (name: the file name).")
+    Path deployDirectory;
+    @Option(names = "--state-dir", paramLabel = "DIR", description = "Instance records, for cleanup after a crash (default: /run/edgefaas as root).")
+    Path stateDirectory;
+    @Option(names = "--shutdown-grace", defaultValue = "10s", paramLabel = "DURATION",
+            description = "How long requests in flight may take to finish on shutdown (default: ${DEFAULT-VALUE}).")
+    String shutdownGrace;
+
+    @Override
+    public Integer call() throws Exception {
+        PlatformConfig config = new PlatformConfig(
+                new GatewayServer.Listeners(host, port, adminHost, adminPort, "127.0.0.1", callbackPort),
+                stateDirectory != null ? stateDirectory : StateDirectory.defaultRoot(),
+                sandbox,
+                dev.edgefaas.function.Durations.parse("--shutdown-grace", shutdownGrace));
+        Platform platform = Platform.start(config);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.err.println("edgefaas: stopping: draining requests and stopping instances");
+            platform.close();
+            System.err.println("edgefaas: stopped");
+            stopped.countDown();
+        }, "edgefaas-shutdown"));
+        try {
+            if (!noSamples) {
+                deploySamples(platform);
+            }
+            if (deployDirectory != null) {
+                deployDirectory(platform, deployDirectory);
+            }
+        } catch (ManifestException | SandboxException e) {
+            System.err.println("edgefaas: " + e.getMessage());
+            System.exit(2);
+        }
+        printReady(platform);
+        stopped.await();
+        return 0;
+    }
+
+    private void deploySamples(Platform platform) {
+        if (!SampleFunctions.built()) {
+            throw new SandboxException("the sample functions are not built in " + SampleFunctions.functionsDirectory()
+                    + ": run ./edgefaas (which builds them) or ./mvnw package, or pass --no-samples");
+        }
+        SampleFunctions.manifests().forEach((name, json) ->
+                platform.deploy(name, json, SampleFunctions.functionsDirectory()));
+    }
+
+    private static void deployDirectory(Platform platform, Path directory) throws IOException {
+        List<Path> files;
+        try (Stream<Path> list = Files.list(directory)) {
+            files = list.filter(f -> f.toString().endsWith(".json")).sorted().toList();
+        }
+        for (Path file : files) {
+            String json = Files.readString(file);
+            String declared = ManifestParser.declaredName(json);
+            String name = declared != null ? declared : file.getFileName().toString().replaceAll("\\.json$", "");
+            try {
+                platform.deploy(name, json, file.toAbsolutePath().getParent());
+            } catch (ManifestException e) {
+                throw new ManifestException(e.field(), e.getMessage().substring(e.field().length() + 2) + " (in " + file + ")");
+            }
+        }
+    }
+
+    private void printReady(Platform platform) {
+        String invokeHost = host.equals("0.0.0.0") ? "127.0.0.1" : host;
+        List<String> names = platform.dispatcher().functions().stream().map(m -> m.name().value()).toList();
+        System.out.printf("edgefaas ready: invoke at http://%s:%d/function/{name}/, manage at http://%s:%d/api/functions%n",
+                invokeHost, platform.port(), adminHost, platform.adminPort());
+        System.out.printf("  sandbox %s, functions: %s%n", sandbox, names.isEmpty() ? "(none)" : String.join(", ", names));
+        if (names.contains("hello-go")) {
+            System.out.printf("  try: curl -i http://%s:%d/function/hello-go/   (then again: X-Start turns from cold to warm)%n",
+                    invokeHost, platform.port());
+        }
+        System.out.println("  Ctrl-C stops it and every instance.");
+        System.out.flush();
+    }
+
+}

@@ -1,0 +1,362 @@
+package dev.edgefaas.dispatcher;
+
+import dev.edgefaas.function.FunctionManifest;
+import dev.edgefaas.host.InstanceRecord;
+import dev.edgefaas.host.StateDirectory;
+import dev.edgefaas.host.ThreadFactories;
+import dev.edgefaas.sandbox.InstanceRequest;
+import dev.edgefaas.sandbox.PreparedFunction;
+import dev.edgefaas.sandbox.Readiness;
+import dev.edgefaas.sandbox.SandboxInstance;
+import io.micrometer.core.instrument.Meter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The instances of one function version and the rules that hand them to requests: warm reuse,
+ * per-instance concurrency, single use, max-instances with a bounded wait, waiting for a booting
+ * instance rather than starting another, keepalive reaping and min-instances.
+ *
+ * <p>All state is guarded by one lock; sandbox starts and stops run outside it on virtual threads.
+ */
+final class FunctionPool {
+    private static final Logger LOG = Logger.getLogger(FunctionPool.class.getName());
+    private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
+
+    private final FunctionManifest manifest;
+    private final PreparedFunction prepared;
+    private final PoolContext context;
+    private final List<Meter> meters;
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Signalled whenever a slot frees, an instance becomes ready or goes, or the pool closes. */
+    private final Condition changed = lock.newCondition();
+    private final List<LiveInstance> instances = new ArrayList<>();
+    private boolean draining;
+
+    FunctionPool(FunctionManifest manifest, PreparedFunction prepared, PoolContext context) {
+        this.manifest = manifest;
+        this.prepared = prepared;
+        this.context = context;
+        this.meters = context.metrics().liveInstances(name(), sandboxName(), this::size);
+    }
+
+    String name() {
+        return manifest.name().value();
+    }
+
+    String sandboxName() {
+        return manifest.sandbox();
+    }
+
+    FunctionManifest manifest() {
+        return manifest;
+    }
+
+    int size() {
+        lock.lock();
+        try {
+            return instances.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    List<InstanceView> views() {
+        lock.lock();
+        try {
+            return instances.stream().map(i -> i.view(name(), sandboxName())).toList();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Gives the request a slot: on a ready instance with room, else on a booting one with room,
+     * else on a new instance while below max-instances, else waits up to the queue timeout.
+     *
+     * @throws DispatchException if the function is draining, stays saturated, or its instance fails to start
+     */
+    Lease acquire() {
+        long waitStart = System.nanoTime();
+        long remaining = manifest.queueTimeout().toNanos();
+        LiveInstance chosen;
+        lock.lock();
+        try {
+            while (true) {
+                if (draining) {
+                    throw new DispatchException(DispatchException.Reason.DRAINING,
+                            "function '" + name() + "' is being removed", Duration.ZERO, null);
+                }
+                LiveInstance warm = mostRecentlyUsedReady();
+                if (warm != null) {
+                    warm.inFlight++;
+                    return new Lease(this, warm, StartKind.WARM, "");
+                }
+                chosen = bootingWithFreeSlot();
+                if (chosen == null && instances.size() < manifest.maxInstances()) {
+                    chosen = startInstance();
+                }
+                if (chosen != null) {
+                    chosen.inFlight++;
+                    break;
+                }
+                if (remaining <= 0) {
+                    throw new DispatchException(DispatchException.Reason.SATURATED,
+                            "function '" + name() + "' has all " + manifest.maxInstances() + " instances busy"
+                                    + " and none freed within " + manifest.queueTimeout().toMillis() + " ms",
+                            RETRY_AFTER, null);
+                }
+                remaining = changed.awaitNanos(remaining);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DispatchException(DispatchException.Reason.DRAINING, "interrupted while waiting for an instance",
+                    Duration.ZERO, e);
+        } finally {
+            lock.unlock();
+        }
+        return awaitBooted(chosen, waitStart);
+    }
+
+    private Lease awaitBooted(LiveInstance instance, long waitStart) {
+        try {
+            instance.booted.get();
+        } catch (ExecutionException e) {
+            throw new DispatchException(DispatchException.Reason.START_FAILED, e.getCause().getMessage(),
+                    Duration.ZERO, e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            release(instance, false);
+            throw new DispatchException(DispatchException.Reason.DRAINING, "interrupted while an instance booted",
+                    Duration.ZERO, e);
+        }
+        long waitedNanos = System.nanoTime() - waitStart;
+        String timing = instance.phases.serverTiming() + ", wait;dur="
+                + String.format(java.util.Locale.ROOT, "%.3f", waitedNanos / 1e6);
+        return new Lease(this, instance, StartKind.COLD, timing);
+    }
+
+    private LiveInstance mostRecentlyUsedReady() {
+        LiveInstance best = null;
+        for (LiveInstance instance : instances) {
+            boolean usable = instance.state == LiveInstance.State.READY
+                    && instance.hasFreeSlot(manifest.concurrency())
+                    && !(manifest.singleUse() && instance.served > 0);
+            if (usable && (best == null || instance.lastReleasedNanos > best.lastReleasedNanos)) {
+                best = instance;
+            }
+        }
+        return best;
+    }
+
+    private LiveInstance bootingWithFreeSlot() {
+        for (LiveInstance instance : instances) {
+            if (instance.state == LiveInstance.State.BOOTING && instance.hasFreeSlot(manifest.concurrency())) {
+                return instance;
+            }
+        }
+        return null;
+    }
+
+    /** Adds a booting instance and starts it in the background. Caller holds the lock. */
+    private LiveInstance startInstance() {
+        String id = name() + "-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+        StateDirectory state = context.state();
+        InstanceRecord record = state.newRecord(id, sandboxName());
+        LiveInstance instance = new LiveInstance(id, record, state.instanceDirectory(id));
+        instances.add(instance);
+        ThreadFactories.startVirtual("boot-" + id, () -> boot(instance));
+        return instance;
+    }
+
+    private void boot(LiveInstance instance) {
+        Readiness readiness = context.callbacks().register(instance.id);
+        InstanceRequest request = new InstanceRequest(instance.id, context.callbackPort().getAsInt(), readiness,
+                instance.phases, instance.record, instance.scratch);
+        SandboxInstance sandbox;
+        try {
+            sandbox = prepared.start(request);
+        } catch (RuntimeException e) {
+            context.metrics().coldStart(name(), sandboxName(), false, 0);
+            LOG.warning(() -> "cold start failed: " + e.getMessage());
+            remove(instance);
+            cleanUp(instance);
+            instance.booted.completeExceptionally(e);
+            return;
+        } finally {
+            context.callbacks().unregister(instance.id);
+        }
+        context.metrics().coldStart(name(), sandboxName(), true, instance.phases.totalNanos());
+        lock.lock();
+        try {
+            instance.sandbox = sandbox;
+            instance.coldStart = Duration.ofNanos(instance.phases.totalNanos());
+            // A drain that began meanwhile has already taken the instance; it stops it after this.
+            if (instance.state == LiveInstance.State.BOOTING) {
+                instance.state = LiveInstance.State.READY;
+            }
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        instance.booted.complete(sandbox);
+        sandbox.onExit(() -> instanceExited(instance));
+    }
+
+    private void instanceExited(LiveInstance instance) {
+        boolean unexpected;
+        lock.lock();
+        try {
+            unexpected = instance.state == LiveInstance.State.READY;
+        } finally {
+            lock.unlock();
+        }
+        if (unexpected) {
+            LOG.warning(() -> "instance " + instance.id + " of " + name() + " stopped unexpectedly: "
+                    + instance.sandbox.diagnose().describe());
+            retire(instance);
+        }
+    }
+
+    void release(LiveInstance instance, boolean failed) {
+        boolean retireNow;
+        lock.lock();
+        try {
+            instance.inFlight--;
+            instance.served++;
+            instance.lastReleasedNanos = System.nanoTime();
+            boolean dead = failed && instance.sandbox != null && !instance.sandbox.isAlive();
+            retireNow = instance.state == LiveInstance.State.READY && (manifest.singleUse() || dead);
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        if (retireNow) {
+            retire(instance);
+        }
+    }
+
+    /** Takes {@code instance} out of service and stops it in the background. Idempotent. */
+    private void retire(LiveInstance instance) {
+        lock.lock();
+        try {
+            if (!instances.contains(instance)) {
+                return;
+            }
+            instance.state = LiveInstance.State.STOPPING;
+            instances.remove(instance);
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        ThreadFactories.startVirtual("stop-" + instance.id, () -> stop(instance));
+    }
+
+    private void remove(LiveInstance instance) {
+        lock.lock();
+        try {
+            instances.remove(instance);
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void stop(LiveInstance instance) {
+        try {
+            if (instance.sandbox != null) {
+                instance.sandbox.close();
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "cannot stop instance " + instance.id + " of " + name(), e);
+        } finally {
+            cleanUp(instance);
+        }
+    }
+
+    private static void cleanUp(LiveInstance instance) {
+        StateDirectory.deleteTree(instance.scratch);
+        instance.record.delete();
+    }
+
+    /**
+     * Housekeeping, called periodically: stops instances idle past keepalive (never below
+     * min-instances) and starts instances up to min-instances.
+     */
+    void maintain() {
+        List<LiveInstance> expired = new ArrayList<>();
+        lock.lock();
+        try {
+            if (draining) {
+                return;
+            }
+            long now = System.nanoTime();
+            long keepalive = manifest.keepalive().toNanos();
+            int live = instances.size();
+            for (LiveInstance instance : instances) {
+                boolean idle = instance.state == LiveInstance.State.READY && instance.inFlight == 0;
+                if (idle && now - instance.lastReleasedNanos >= keepalive && live - expired.size() > manifest.minInstances()) {
+                    expired.add(instance);
+                }
+            }
+            for (int missing = manifest.minInstances() - (live - expired.size()); missing > 0; missing--) {
+                startInstance();
+            }
+        } finally {
+            lock.unlock();
+        }
+        expired.forEach(this::retire);
+    }
+
+    /**
+     * Stops taking requests, waits up to {@code grace} for those in flight, then stops every
+     * instance, newest first. Returns once all are stopped.
+     */
+    void drain(Duration grace) {
+        List<LiveInstance> toStop;
+        lock.lock();
+        try {
+            draining = true;
+            changed.signalAll();
+            long remaining = grace.toNanos();
+            while (remaining > 0 && instances.stream().anyMatch(i -> i.inFlight > 0)) {
+                remaining = changed.awaitNanos(remaining);
+            }
+            toStop = new ArrayList<>(instances.reversed());
+            toStop.forEach(i -> i.state = LiveInstance.State.STOPPING);
+            instances.clear();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            toStop = new ArrayList<>(instances.reversed());
+            instances.clear();
+        } finally {
+            lock.unlock();
+        }
+        for (LiveInstance instance : toStop) {
+            awaitBootEnd(instance);
+            stop(instance);
+        }
+        prepared.close();
+        context.metrics().remove(meters);
+    }
+
+    /** A booting instance is stopped only once its start has returned, so nothing it creates escapes. */
+    private static void awaitBootEnd(LiveInstance instance) {
+        try {
+            instance.booted.get(instance.phases.totalNanos() + Duration.ofMinutes(1).toNanos(), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            // Failed boots clean up after themselves; a hung one is abandoned to its own timeout.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

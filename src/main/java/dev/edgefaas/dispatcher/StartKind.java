@@ -1,0 +1,13 @@
+package dev.edgefaas.dispatcher;
+
+/** How a request was served, as the gateway reports it in {@code X-Start}. */
+public enum StartKind {
+    /** The request waited for a new instance to start (its own, or one already booting). */
+    COLD,
+    /** An instance was ready when the request arrived. */
+    WARM;
+
+    public String header() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

@@ -1,0 +1,70 @@
+package dev.edgefaas.function;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * A deployed function's manifest: what to run and how to scale and limit it. Immutable and
+ * valid by construction; {@link ManifestParser} turns JSON into one with field-named errors.
+ *
+ * @param artifact     absolute path of the binary, script, or a directory holding the
+ *                     entry point and the files it needs
+ * @param sandbox      name of the sandbox backend every instance runs in
+ * @param keepalive    how long an idle instance stays warm before it is stopped
+ * @param concurrency  requests one instance serves at once
+ * @param singleUse    every request gets a fresh instance, stopped after it
+ * @param readyTimeout how long a starting instance has to call back before it is failed
+ * @param queueTimeout how long a request waits for capacity at {@code maxInstances}
+ */
+public record FunctionManifest(
+        FunctionName name,
+        Runtime runtime,
+        Path artifact,
+        String sandbox,
+        Duration keepalive,
+        int concurrency,
+        boolean singleUse,
+        int minInstances,
+        int maxInstances,
+        int memoryMib,
+        double vcpus,
+        Map<String, String> env,
+        Duration readyTimeout,
+        Duration queueTimeout) {
+
+    public FunctionManifest {
+        env = Map.copyOf(env);
+        if (!artifact.isAbsolute()) {
+            throw new ManifestException("artifact", "must be resolved to an absolute path, got " + artifact);
+        }
+        if (singleUse && concurrency != 1) {
+            throw new ManifestException("concurrency",
+                    "a single-use function serves one request per instance; set concurrency to 1 or single-use to false");
+        }
+        if (minInstances > maxInstances) {
+            throw new ManifestException("min-instances",
+                    minInstances + " is more than max-instances " + maxInstances + "; lower it or raise max-instances");
+        }
+        if (singleUse && minInstances > 0) {
+            throw new ManifestException("min-instances",
+                    "a single-use function cannot keep instances warm; set min-instances to 0");
+        }
+    }
+
+    /** The file that is executed (Go, binary) or interpreted (Node.js). */
+    public Path entryPoint() {
+        return Files.isDirectory(artifact) ? artifact.resolve(runtime.defaultEntryPoint()) : artifact;
+    }
+
+    /** The directory whose files an instance may read (the artifact's directory). */
+    public Path artifactDirectory() {
+        return Files.isDirectory(artifact) ? artifact : artifact.getParent();
+    }
+
+    public FunctionManifest withSandbox(String otherSandbox) {
+        return new FunctionManifest(name, runtime, artifact, otherSandbox, keepalive, concurrency, singleUse,
+                minInstances, maxInstances, memoryMib, vcpus, env, readyTimeout, queueTimeout);
+    }
+}

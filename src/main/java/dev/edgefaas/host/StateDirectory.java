@@ -1,0 +1,135 @@
+package dev.edgefaas.host;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The platform's directory of host state: one record per live instance and each instance's
+ * scratch directory. One platform holds it at a time (a file lock the kernel drops if the
+ * platform dies), so records whose owner is gone are leftovers to reap.
+ */
+public final class StateDirectory implements AutoCloseable {
+    private final Path root;
+    private final Path instances;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+
+    private StateDirectory(Path root, FileChannel lockChannel, FileLock lock) {
+        this.root = root;
+        this.instances = root.resolve("instances");
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+    }
+
+    /** The default location: {@code /run/edgefaas} for root, else a directory of the user's under /tmp. */
+    public static Path defaultRoot() {
+        boolean root = "root".equals(System.getProperty("user.name"));
+        return root ? Path.of("/run/edgefaas") : Path.of(System.getProperty("java.io.tmpdir"), "edgefaas-" + System.getProperty("user.name"));
+    }
+
+    /**
+     * Opens and locks {@code root}, creating it if needed.
+     *
+     * @throws IllegalStateException if another running platform holds it
+     */
+    public static StateDirectory open(Path root) {
+        try {
+            Files.createDirectories(root.resolve("instances"));
+            FileChannel channel = FileChannel.open(root.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock lock = channel.tryLock();
+            if (lock == null) {
+                channel.close();
+                throw new IllegalStateException("state directory " + root + " is in use by another running edgefaas;"
+                        + " stop it, or give this one its own with --state-dir");
+            }
+            return new StateDirectory(root, channel, lock);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open state directory " + root
+                    + ": choose a writable one with --state-dir", e);
+        }
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /** Starts the record of a new instance; the backend adds each resource before creating it. */
+    public InstanceRecord newRecord(String instanceId, String backend) {
+        return InstanceRecord.create(instances.resolve(instanceId + ".json"), instanceId, backend);
+    }
+
+    /** A fresh scratch directory for {@code instanceId}, removed with {@link #deleteTree}. */
+    public Path instanceDirectory(String instanceId) {
+        Path directory = instances.resolve(instanceId + ".d");
+        try {
+            return Files.createDirectories(directory);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + directory + ": is the disk full?", e);
+        }
+    }
+
+    /** Records left by platforms that are no longer running. */
+    List<InstanceRecord> staleRecords() {
+        List<InstanceRecord> stale = new ArrayList<>();
+        try (Stream<Path> files = Files.list(instances)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".json")).toList()) {
+                try {
+                    InstanceRecord record = InstanceRecord.read(file);
+                    if (!record.ownerAlive()) {
+                        stale.add(record);
+                    }
+                } catch (IOException e) {
+                    // A record torn by a crash mid-write names nothing we can trust: drop it.
+                    Files.deleteIfExists(file);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + instances, e);
+        }
+        return stale;
+    }
+
+    /** Scratch directories with no record: their instance is gone. */
+    List<Path> orphanDirectories() {
+        try (Stream<Path> files = Files.list(instances)) {
+            return files.filter(f -> f.toString().endsWith(".d"))
+                    .filter(d -> !Files.exists(d.resolveSibling(d.getFileName().toString().replaceAll("\\.d$", ".json"))))
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + instances, e);
+        }
+    }
+
+    /** Deletes {@code directory} and everything in it, if it exists. */
+    public static void deleteTree(Path directory) {
+        if (!Files.exists(directory)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(directory)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + directory, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            lock.release();
+            lockChannel.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot release the lock of " + root, e);
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package dev.edgefaas.host;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * The one place threads are made. Blocking work runs on virtual threads (one per task, never
+ * pooled); the only platform thread is the timer that drives periodic housekeeping.
+ */
+public final class ThreadFactories {
+    private ThreadFactories() {
+    }
+
+    /** Starts {@code task} on a new virtual thread named {@code name}. */
+    public static Thread startVirtual(String name, Runnable task) {
+        return Thread.ofVirtual().name(name).start(task);
+    }
+
+    /** An executor that runs each task on its own virtual thread. */
+    public static ExecutorService virtualPerTask(String prefix) {
+        return Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name(prefix + "-", 0).factory());
+    }
+
+    /** A single daemon timer thread for periodic housekeeping; tasks must be short or hand off. */
+    public static ScheduledExecutorService housekeeping(String name) {
+        return Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name(name).daemon(true).factory());
+    }
+}

@@ -1,0 +1,34 @@
+package dev.edgefaas.sandbox;
+
+import dev.edgefaas.host.InstanceRecord;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * Everything a backend needs to start one instance.
+ *
+ * @param instanceId   unique name of the instance; every host resource it creates carries it
+ * @param callbackPort port of the platform's callback listener
+ * @param readiness    completed when the instance calls back, awaited by the backend
+ * @param phases       the backend marks its cold-start phases here
+ * @param record       write-ahead record of host resources, for the reaper after a crash
+ * @param scratch      a directory of the instance's own (output, temporary files), removed by the caller
+ */
+public record InstanceRequest(
+        String instanceId, int callbackPort, Readiness readiness, ColdStartPhases phases, InstanceRecord record,
+        Path scratch) {
+
+    public InstanceRequest {
+        Objects.requireNonNull(instanceId, "instanceId");
+        Objects.requireNonNull(readiness, "readiness");
+        Objects.requireNonNull(phases, "phases");
+        Objects.requireNonNull(record, "record");
+        Objects.requireNonNull(scratch, "scratch");
+    }
+
+    /** The URL the instance must {@code GET} once it listens, via the host address it can reach. */
+    public URI callbackUrl(String hostAddress) {
+        return URI.create("http://" + hostAddress + ":" + callbackPort + "/ready/" + instanceId);
+    }
+}

@@ -1,0 +1,67 @@
+package dev.edgefaas.sandbox.process;
+
+import dev.edgefaas.function.FunctionManifest;
+import dev.edgefaas.host.InstanceRecord;
+import dev.edgefaas.host.ProcessIdentity;
+import dev.edgefaas.host.cgroup.CgroupLayout;
+import dev.edgefaas.host.cgroup.Cgroups;
+import dev.edgefaas.sandbox.Availability;
+import dev.edgefaas.sandbox.PreparedFunction;
+import dev.edgefaas.sandbox.SandboxBackend;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Runs each instance as a plain host process: no isolation, the floor every other sandbox is
+ * measured against. Where cgroups are writable each instance gets its own with the manifest's
+ * CPU, memory and pids limits; elsewhere it runs unlimited and {@code doctor} says so.
+ */
+public final class ProcessBackend implements SandboxBackend {
+    public static final String NAME = "process";
+    static final String RECORD_CGROUP = "cgroup";
+    static final String RECORD_PID = "pid";
+    static final String RECORD_PID_STARTED = "pid-started";
+
+    private final Optional<CgroupLayout> cgroups;
+
+    /** A backend that limits instances with cgroups when {@code layout} is writable. */
+    public ProcessBackend(CgroupLayout layout) {
+        this.cgroups = layout.writable() ? Optional.of(layout) : Optional.empty();
+    }
+
+    public static ProcessBackend detect() {
+        return new ProcessBackend(CgroupLayout.detect());
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Availability probe() {
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("isolation", "none (host process)");
+        details.put("network", "host loopback, a port per instance");
+        details.put("limits", cgroups.map(CgroupLayout::describe)
+                .orElse("none: cgroups are not writable here (run as root on Linux to limit CPU, memory and pids)"));
+        String summary = cgroups.isPresent()
+                ? "no isolation, limits by " + cgroups.get().describe()
+                : "no isolation and no limits (cgroups not writable: run as root to enforce them)";
+        return Availability.usable(summary, details);
+    }
+
+    @Override
+    public PreparedFunction prepare(FunctionManifest manifest) {
+        return new ProcessFunction(manifest, LaunchCommand.forManifest(manifest), cgroups);
+    }
+
+    @Override
+    public void reap(InstanceRecord record) {
+        record.get(RECORD_PID).ifPresent(pid ->
+                ProcessIdentity.killTree(Long.parseLong(pid), record.get(RECORD_PID_STARTED).orElse("")));
+        record.get(RECORD_CGROUP).ifPresent(name ->
+                cgroups.ifPresent(layout -> Cgroups.removeLeftover(layout, name)));
+    }
+}

@@ -1,0 +1,37 @@
+package dev.edgefaas.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+
+/** Small shell programs that misbehave in one precise way, written to a temporary directory. */
+public final class Fixtures {
+    private Fixtures() {
+    }
+
+    /** Writes an executable {@code #!/bin/sh} script with {@code body} and returns its path. */
+    public static Path script(String name, String body) {
+        try {
+            Path directory = Files.createTempDirectory("edgefaas-fixture-");
+            Path script = directory.resolve(name);
+            Files.writeString(script, "#!/bin/sh\n" + body + "\n");
+            Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+            return script;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A manifest of the {@code binary} runtime for {@code executable} with extra members. */
+    public static String binaryManifest(Path executable, String overrides) {
+        return "{\"runtime\": \"binary\", \"artifact\": \"" + executable + "\""
+                + (overrides.isBlank() ? "" : ", " + overrides) + "}";
+    }
+
+    /** The built Go binary of a sample, e.g. {@code hello}. */
+    public static Path goSample(String name) {
+        return dev.edgefaas.platform.SampleFunctions.functionsDirectory().resolve("go").resolve(name).resolve("function");
+    }
+}

@@ -1,0 +1,102 @@
+package dev.edgefaas.testing;
+
+import dev.edgefaas.dispatcher.InstanceView;
+import dev.edgefaas.host.StateDirectory;
+import dev.edgefaas.platform.Platform;
+import dev.edgefaas.platform.PlatformConfig;
+import dev.edgefaas.platform.SampleFunctions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A real platform on ephemeral loopback ports with its own state directory, and a real HTTP
+ * client to talk to it. Close it in {@code @AfterEach}.
+ */
+public final class TestPlatform implements AutoCloseable {
+    private final Path stateDirectory;
+    private final Platform platform;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+
+    public TestPlatform() {
+        this("process");
+    }
+
+    public TestPlatform(String sandbox) {
+        try {
+            stateDirectory = Files.createTempDirectory("edgefaas-test-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        platform = Platform.start(PlatformConfig.ephemeral(stateDirectory, sandbox));
+    }
+
+    public Platform platform() {
+        return platform;
+    }
+
+    public Path stateDirectory() {
+        return stateDirectory;
+    }
+
+    /** Deploys a sample with extra manifest members, e.g. {@code "\"keepalive\": \"500ms\""}, overriding its own. */
+    public void deploySample(String sample, String name, String overrides) {
+        String json = SampleFunctions.manifest(sample).trim();
+        if (!overrides.isBlank()) {
+            json = json.substring(0, json.lastIndexOf('}')) + ", " + overrides + "}";
+        }
+        platform.deploy(name, json, SampleFunctions.functionsDirectory());
+    }
+
+    /** Deploys a manifest given in full; relative artifacts resolve against the built functions. */
+    public void deploy(String name, String json) {
+        platform.deploy(name, json, SampleFunctions.functionsDirectory());
+    }
+
+    public URI gateway(String pathBelowRoot) {
+        return URI.create("http://127.0.0.1:" + platform.port() + pathBelowRoot);
+    }
+
+    public URI admin(String path) {
+        return URI.create("http://127.0.0.1:" + platform.adminPort() + path);
+    }
+
+    public HttpResponse<String> get(String pathBelowRoot) {
+        return send(HttpRequest.newBuilder(gateway(pathBelowRoot)).timeout(Duration.ofSeconds(60)).GET().build());
+    }
+
+    public HttpResponse<String> send(HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public HttpClient http() {
+        return http;
+    }
+
+    public List<InstanceView> instances(String function) {
+        return platform.dispatcher().instances().stream().filter(i -> i.function().equals(function)).toList();
+    }
+
+    @Override
+    public void close() {
+        try {
+            platform.close();
+        } finally {
+            StateDirectory.deleteTree(stateDirectory);
+        }
+    }
+}
