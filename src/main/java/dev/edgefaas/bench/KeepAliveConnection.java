@@ -1,8 +1,7 @@
 package dev.edgefaas.bench;
 
-import java.io.BufferedInputStream;
+import dev.edgefaas.http.LineReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -16,7 +15,7 @@ import java.nio.charset.StandardCharsets;
  */
 public final class KeepAliveConnection implements AutoCloseable {
     private final Socket socket;
-    private final InputStream in;
+    private final LineReader in;
     private final OutputStream out;
     private final byte[] request;
     private final byte[] skip = new byte[64 * 1024];
@@ -27,7 +26,7 @@ public final class KeepAliveConnection implements AutoCloseable {
         socket.setTcpNoDelay(true);
         socket.connect(new InetSocketAddress(target.getHost(), target.getPort()), 5_000);
         socket.setSoTimeout(60_000);
-        in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
+        in = new LineReader(socket.getInputStream(), 16 * 1024, 64 * 1024);
         out = socket.getOutputStream();
         String path = (target.getRawPath() == null || target.getRawPath().isEmpty() ? "/" : target.getRawPath())
                 + (target.getRawQuery() == null ? "" : "?" + target.getRawQuery());
@@ -81,16 +80,7 @@ public final class KeepAliveConnection implements AutoCloseable {
     }
 
     private String readLine() throws IOException {
-        StringBuilder line = new StringBuilder(64);
-        int b;
-        while ((b = in.read()) >= 0) {
-            if (b == '\n') {
-                int length = line.length();
-                return length > 0 && line.charAt(length - 1) == '\r' ? line.substring(0, length - 1) : line.toString();
-            }
-            line.append((char) b);
-        }
-        return line.isEmpty() ? null : line.toString();
+        return in.readLine();
     }
 
     @Override

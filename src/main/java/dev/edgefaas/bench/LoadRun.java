@@ -33,7 +33,8 @@ public final class LoadRun {
         for (int c = 0; c < clients; c++) {
             Histogram histogram = new Histogram(3_600_000_000_000L, 3);
             histograms.add(histogram);
-            threads.add(Thread.ofVirtual().name("load-" + c).start(() -> loop(target, remaining, errors, histogram)));
+            // Platform threads: the load generator must not compete with the gateway for its virtual-thread carriers.
+            threads.add(Thread.ofPlatform().name("load-" + c).start(() -> loop(target, remaining, errors, histogram)));
         }
         for (Thread thread : threads) {
             thread.join();

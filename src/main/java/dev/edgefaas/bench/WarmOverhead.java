@@ -53,10 +53,13 @@ public final class WarmOverhead {
         return nanos;
     }
 
-    /** Throughput at {@code clients}, alternating direct and gateway {@code rounds} times each. */
+    /** Throughput at {@code clients}, alternating direct and gateway {@code rounds} times each, after a warm-up round. */
     public static List<LoadRun.Result[]> throughput(URI direct, URI gateway, int clients, int requests, int rounds)
             throws InterruptedException {
         List<LoadRun.Result[]> pairs = new ArrayList<>();
+        // One unrecorded round of each first: the gateway's JIT compiles under this load.
+        LoadRun.run(direct, clients, requests);
+        LoadRun.run(gateway, clients, requests);
         for (int round = 0; round < rounds; round++) {
             LoadRun.Result viaInstance = LoadRun.run(direct, clients, requests);
             LoadRun.Result viaGateway = LoadRun.run(gateway, clients, requests);

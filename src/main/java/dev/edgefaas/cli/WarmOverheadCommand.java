@@ -25,6 +25,8 @@ final class WarmOverheadCommand implements Callable<Integer> {
     String sandbox;
     @Option(names = "--requests", defaultValue = "5000", description = "Measured request pairs at one client (default: ${DEFAULT-VALUE}).")
     int requests;
+    @Option(names = "--warmup", defaultValue = "20000", description = "Unrecorded request pairs first, so the JIT has compiled both paths (default: ${DEFAULT-VALUE}).")
+    int warmup;
     @Option(names = "--clients", defaultValue = "64", description = "Clients of the throughput run (default: ${DEFAULT-VALUE}).")
     int clients;
     @Option(names = "--throughput-requests", defaultValue = "32768", description = "Requests per throughput run (default: ${DEFAULT-VALUE}).")
@@ -45,7 +47,7 @@ final class WarmOverheadCommand implements Callable<Integer> {
             URI direct = URI.create(bench.instanceEndpoint(FUNCTION) + "/");
             System.err.printf("warm-overhead: %s instance at %s; %d interleaved request pairs at 1 client%n",
                     sandbox, direct, requests);
-            WarmOverhead.Latency latency = WarmOverhead.latency(direct, gateway, requests, Math.min(2000, requests));
+            WarmOverhead.Latency latency = WarmOverhead.latency(direct, gateway, requests, warmup);
             print("direct ", latency.direct());
             print("gateway", latency.gateway());
             System.out.printf("gateway adds %.1f us at p50, %.1f us at p99%n", latency.overheadMicrosAtP50(),

@@ -31,6 +31,7 @@ import java.util.logging.Logger;
 final class FunctionPool {
     private static final Logger LOG = Logger.getLogger(FunctionPool.class.getName());
     private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
+    private static final Duration EXIT_NOTICE_WAIT = Duration.ofMillis(100);
 
     private final FunctionManifest manifest;
     private final PreparedFunction prepared;
@@ -225,9 +226,13 @@ final class FunctionPool {
                     + instance.sandbox.diagnose().describe());
             retire(instance);
         }
+        instance.exitHandled.countDown();
     }
 
     void release(LiveInstance instance, boolean failed) {
+        if (failed) {
+            awaitExitNotice(instance);
+        }
         boolean retireNow;
         lock.lock();
         try {
@@ -242,6 +247,19 @@ final class FunctionPool {
         }
         if (retireNow) {
             retire(instance);
+        }
+    }
+
+    /**
+     * An instance that just failed a request may be dying: give the exit notice a moment to
+     * arrive, so that a retry does not pick the same corpse. A live instance (the failure was a
+     * stale connection) costs the retry this wait and is kept.
+     */
+    private static void awaitExitNotice(LiveInstance instance) {
+        try {
+            instance.exitHandled.await(EXIT_NOTICE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

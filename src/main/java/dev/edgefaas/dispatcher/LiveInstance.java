@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * The dispatcher's view of one instance: from the moment it is decided on, through booting and
@@ -23,6 +24,8 @@ final class LiveInstance {
     final ColdStartPhases phases = new ColdStartPhases();
     /** Completes with the ready sandbox, or with the reason it failed to start. */
     final CompletableFuture<SandboxInstance> booted = new CompletableFuture<>();
+    /** Counted down once the instance has stopped unexpectedly and been taken out of service. */
+    final CountDownLatch exitHandled = new CountDownLatch(1);
     final InstanceRecord record;
     final Path scratch;
 

@@ -3,10 +3,12 @@ package dev.edgefaas.gateway;
 import dev.edgefaas.dispatcher.Dispatcher;
 import dev.edgefaas.dispatcher.ReadinessCallbacks;
 import dev.edgefaas.metrics.PlatformMetrics;
-import io.helidon.webclient.http1.Http1Client;
+import dev.edgefaas.host.ThreadFactories;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpService;
 import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The platform's HTTP server with three listeners, so each can be exposed on its own:
@@ -19,12 +21,18 @@ public final class GatewayServer implements AutoCloseable {
     /** A generous bound on an instance's silence mid-response; it is not a function timeout. */
     private static final Duration INSTANCE_READ_TIMEOUT = Duration.ofMinutes(10);
 
-    private final WebServer server;
-    private final Http1Client gatewayToInstance;
+    /** Instances may close idle connections themselves (Node.js after 65 s); close ours first. */
+    private static final Duration MAX_IDLE_CONNECTION = Duration.ofSeconds(30);
+    private static final Duration SWEEP_PERIOD = Duration.ofSeconds(5);
 
-    private GatewayServer(WebServer server, Http1Client gatewayToInstance) {
+    private final WebServer server;
+    private final Forwarder forwarder;
+    private final ScheduledExecutorService housekeeping;
+
+    private GatewayServer(WebServer server, Forwarder forwarder, ScheduledExecutorService housekeeping) {
         this.server = server;
-        this.gatewayToInstance = gatewayToInstance;
+        this.forwarder = forwarder;
+        this.housekeeping = housekeeping;
     }
 
     /** Where each listener binds; port 0 picks a free one. */
@@ -34,14 +42,8 @@ public final class GatewayServer implements AutoCloseable {
     /** Starts the listeners; returns once they accept connections. */
     public static GatewayServer start(Listeners listeners, Dispatcher dispatcher, ReadinessCallbacks callbacks,
                                       HttpService adminApi, PlatformMetrics metrics) {
-        Http1Client client = Http1Client.builder()
-                .shareConnectionCache(false)
-                .connectionCacheSize(4096)
-                .readTimeout(INSTANCE_READ_TIMEOUT)
-                .followRedirects(false)
-                .sendExpectContinue(false)
-                .build();
-        InvocationHandler invocations = new InvocationHandler(dispatcher, client, metrics);
+        Forwarder forwarder = new Forwarder(INSTANCE_READ_TIMEOUT);
+        InvocationHandler invocations = new InvocationHandler(dispatcher, forwarder, metrics);
         WebServer server = WebServer.builder()
                 .host(listeners.host())
                 .port(listeners.port())
@@ -54,7 +56,10 @@ public final class GatewayServer implements AutoCloseable {
                 .shutdownHook(false)
                 .build()
                 .start();
-        return new GatewayServer(server, client);
+        ScheduledExecutorService housekeeping = ThreadFactories.housekeeping("edgefaas-idle-connections");
+        housekeeping.scheduleWithFixedDelay(() -> forwarder.sweepConnections(MAX_IDLE_CONNECTION),
+                SWEEP_PERIOD.toSeconds(), SWEEP_PERIOD.toSeconds(), TimeUnit.SECONDS);
+        return new GatewayServer(server, forwarder, housekeeping);
     }
 
     public int port() {
@@ -72,6 +77,7 @@ public final class GatewayServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop();
-        gatewayToInstance.closeResource();
+        housekeeping.shutdownNow();
+        forwarder.close();
     }
 }

@@ -1,7 +1,5 @@
 package dev.edgefaas.gateway;
 
-import io.helidon.http.Header;
-import io.helidon.http.Headers;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
@@ -9,36 +7,44 @@ import java.util.TreeSet;
 /**
  * Header fields that describe one connection, not the message, and so are never forwarded:
  * the fixed set of RFC 9110 section 7.6.1 (https://www.rfc-editor.org/rfc/rfc9110#section-7.6.1)
- * plus every field the {@code Connection} header names.
+ * plus every field the message's {@code Connection} field names.
  */
 final class HopByHopHeaders {
     private static final Set<String> ALWAYS = Set.of(
             "connection", "proxy-connection", "keep-alive", "te", "transfer-encoding", "upgrade", "trailer",
-            // Answered by the gateway itself: it already sent 100 Continue to the client when it read the body.
+            // Answered by the gateway itself: it sent 100 Continue to the client when it read the body.
             "expect",
-            // Set from the target URI by the client connection.
-            "host");
+            // Framing is the gateway's own on each side: it writes Content-Length or chunks itself.
+            "content-length");
 
-    private final Set<String> names;
+    private static final HopByHopHeaders STANDARD = new HopByHopHeaders(Set.of());
 
-    private HopByHopHeaders(Set<String> names) {
-        this.names = names;
+    /** Names the message's {@code Connection} field adds, lower case. */
+    private final Set<String> named;
+
+    private HopByHopHeaders(Set<String> named) {
+        this.named = named;
     }
 
-    /** The hop-by-hop set of one message, including what its {@code Connection} header lists. */
-    static HopByHopHeaders of(Headers headers) {
-        Set<String> names = new TreeSet<>(ALWAYS);
-        for (Header header : headers) {
-            if (header.name().equalsIgnoreCase("connection")) {
-                for (String value : header.allValues(true)) {
-                    names.add(value.trim().toLowerCase(Locale.ROOT));
+    /** The hop-by-hop set of one message whose {@code Connection} field values are {@code connectionValues}. */
+    static HopByHopHeaders withConnectionValues(Iterable<String> connectionValues) {
+        Set<String> named = null;
+        for (String value : connectionValues) {
+            for (String token : value.split(",")) {
+                String name = token.trim().toLowerCase(Locale.ROOT);
+                if (!name.isEmpty() && !ALWAYS.contains(name)) {
+                    if (named == null) {
+                        named = new TreeSet<>();
+                    }
+                    named.add(name);
                 }
             }
         }
-        return new HopByHopHeaders(names);
+        return named == null ? STANDARD : new HopByHopHeaders(named);
     }
 
-    boolean contains(Header header) {
-        return names.contains(header.name().toLowerCase(Locale.ROOT));
+    boolean contains(String name) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        return ALWAYS.contains(lower) || named.contains(lower);
     }
 }

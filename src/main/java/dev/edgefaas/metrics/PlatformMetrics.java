@@ -10,6 +10,9 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -23,16 +26,32 @@ public final class PlatformMetrics {
     };
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Map<InvocationKey, InvocationMeters> invocationMeters = new ConcurrentHashMap<>();
 
     /** Counts one invocation and its latency as the gateway saw it; {@code start} is cold or warm. */
     public void invocation(String function, String sandbox, String start, int status, long nanos) {
-        Tags tags = Tags.of("function", function, "sandbox", sandbox);
-        Counter.builder("edgefaas_invocations")
+        // Looked up per request: cached, since building meter ids costs more than the request's own bookkeeping.
+        InvocationMeters meters = invocationMeters.computeIfAbsent(
+                new InvocationKey(function, sandbox, start, status), this::invocationMeters);
+        meters.count().increment();
+        meters.latency().record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private record InvocationKey(String function, String sandbox, String start, int status) {
+    }
+
+    private record InvocationMeters(Counter count, Timer latency) {
+    }
+
+    private InvocationMeters invocationMeters(InvocationKey key) {
+        Tags tags = Tags.of("function", key.function(), "sandbox", key.sandbox());
+        Counter count = Counter.builder("edgefaas_invocations")
                 .description("Requests forwarded to function instances")
-                .tags(tags.and("start", start, "status", Integer.toString(status)))
-                .register(registry).increment();
-        timer("edgefaas_request_seconds", "Latency of invocations through the gateway", tags.and("start", start))
-                .record(Duration.ofNanos(nanos));
+                .tags(tags.and("start", key.start(), "status", Integer.toString(key.status())))
+                .register(registry);
+        Timer latency = timer("edgefaas_request_seconds", "Latency of invocations through the gateway",
+                tags.and("start", key.start()));
+        return new InvocationMeters(count, latency);
     }
 
     /** Counts one cold start that ended in a ready instance ({@code ok}) or a failure. */

@@ -12,6 +12,8 @@ import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -76,6 +78,41 @@ class ForwardingTest {
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(response.body()).contains("n");
         assertThat(response.headers().firstValue("X-Start")).isPresent();
+    }
+
+    @Test
+    void chunkedUploadsAndChunkedAnswersStreamThroughReframed() throws Exception {
+        Path script = Files.createTempFile("chunky-", ".js");
+        Files.writeString(script, """
+                const http = require('http');
+                http.createServer((req, res) => {
+                  let bytes = 0;
+                  req.on('data', d => bytes += d.length);
+                  req.on('end', () => {
+                    if (req.url.startsWith('/nothing')) { res.statusCode = 204; res.end(); return; }
+                    res.setHeader('X-Body-Bytes', String(bytes));
+                    res.setHeader('X-Request-Framing', req.headers['transfer-encoding'] || 'length');
+                    res.write('part1-');
+                    setTimeout(() => { res.write('part2-'); res.end('end'); }, 10);
+                  });
+                }).listen(process.env.PORT, process.env.HOST, () => {
+                  http.get(process.env.EDGEFAAS_CALLBACK_URL, r => r.resume());
+                });
+                """);
+        platform.deploy("chunky", "{\"runtime\": \"node\", \"artifact\": \"" + script + "\"}");
+        byte[] upload = new byte[1024 * 1024];
+
+        HttpResponse<String> response = platform.send(HttpRequest.newBuilder(platform.gateway("/function/chunky/"))
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(upload)))
+                .build());
+        HttpResponse<String> empty = platform.get("/function/chunky/nothing");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo("part1-part2-end");
+        assertThat(response.headers().firstValue("X-Body-Bytes")).hasValue(Integer.toString(upload.length));
+        assertThat(response.headers().firstValue("X-Request-Framing")).hasValue("chunked");
+        assertThat(empty.statusCode()).isEqualTo(204);
+        assertThat(empty.body()).isEmpty();
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.edgefaas.sandbox.process;
 
 import dev.edgefaas.function.FunctionManifest;
 import dev.edgefaas.function.ManifestDefaults;
+import dev.edgefaas.function.Runtime;
 import dev.edgefaas.host.LoopbackPorts;
 import dev.edgefaas.host.ProcessIdentity;
 import dev.edgefaas.host.cgroup.Cgroup;
@@ -98,6 +99,11 @@ final class ProcessFunction implements PreparedFunction {
         env.put("PORT", Integer.toString(port));
         env.put("EDGEFAAS_INSTANCE_ID", request.instanceId());
         env.put("EDGEFAAS_CALLBACK_URL", request.callbackUrl(LOOPBACK).toString());
+        if (manifest.runtime() == Runtime.GO) {
+            // Go before 1.25 sizes its scheduler by the host's cores, not the CPU limit, and burns
+            // the difference spinning; match it to the vCPUs the instance is given.
+            env.put("GOMAXPROCS", Integer.toString(Math.max(1, (int) Math.ceil(manifest.vcpus()))));
+        }
         env.putAll(manifest.env());
     }
 

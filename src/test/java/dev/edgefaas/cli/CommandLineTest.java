@@ -1,0 +1,69 @@
+package dev.edgefaas.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.edgefaas.testing.TestPlatform;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The CLI against a real platform: what a user types and reads. */
+class CommandLineTest {
+    private final TestPlatform platform = new TestPlatform();
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final PrintStream originalOut = System.out;
+
+    @TempDir
+    Path directory;
+
+    @AfterEach
+    void close() {
+        System.setOut(originalOut);
+        platform.close();
+    }
+
+    @Test
+    void deployInvokeListInstancesAndRemoveWorkAgainstARunningPlatform() throws Exception {
+        Path manifest = directory.resolve("greeter.json");
+        Path hello = dev.edgefaas.testing.Fixtures.goSample("hello").getParent();
+        Files.writeString(manifest, "{\"runtime\": \"go\", \"artifact\": \"" + directory.relativize(hello) + "\"}");
+        String admin = "--admin=http://127.0.0.1:" + platform.platform().adminPort();
+        String gateway = "--url=http://127.0.0.1:" + platform.platform().port();
+
+        assertThat(run("deploy", manifest.toString(), admin)).isZero();
+        assertThat(run("invoke", "greeter", "-i", gateway)).isZero();
+        assertThat(run("list", admin)).isZero();
+        assertThat(run("instances", admin)).isZero();
+        assertThat(run("rm", "greeter", admin)).isZero();
+
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertThat(printed).contains("deployed greeter (go on process)", "hello", "removed greeter").containsIgnoringCase("X-Start: cold");
+        assertThat(printed.lines().filter(l -> l.startsWith("greeter "))).hasSize(1);
+        assertThat(printed.lines().filter(l -> l.startsWith("greeter-"))).hasSize(1);
+        assertThat(platform.platform().dispatcher().functions()).isEmpty();
+    }
+
+    @Test
+    void doctorNamesEveryBackendWithUsableOrUnusableAndExitsZero() {
+        assertThat(run("doctor")).isZero();
+
+        assertThat(out.toString(StandardCharsets.UTF_8).lines().filter(l -> !l.startsWith(" ")))
+                .isNotEmpty()
+                .allMatch(l -> l.matches("[a-z0-9-]+ (usable|unusable: ).*"))
+                .anyMatch(l -> l.startsWith("process usable"));
+    }
+
+    private int run(String... args) {
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            return Main.commandLine().execute(args);
+        } finally {
+            System.setOut(originalOut);
+        }
+    }
+}
