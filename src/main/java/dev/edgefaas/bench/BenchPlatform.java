@@ -30,6 +30,10 @@ public final class BenchPlatform implements AutoCloseable {
         return platform;
     }
 
+    public Path stateDirectory() {
+        return stateDirectory;
+    }
+
     /**
      * Deploys sample {@code sample} as {@code name}, with {@code overrides} (JSON members, e.g.
      * {@code "\"max-instances\": 1"}) replacing the sample's own settings.

@@ -8,6 +8,9 @@ import java.util.logging.SimpleFormatter;
 
 /** One-line log records on stderr: time, level, short logger name, message. */
 final class Logging {
+    /** Held, because the log manager keeps loggers weakly and a collected one forgets its level. */
+    private static final Logger HELIDON = Logger.getLogger("io.helidon");
+
     private Logging() {
     }
 
@@ -21,6 +24,6 @@ final class Logging {
         root.addHandler(handler);
         root.setLevel(Level.INFO);
         // Helidon logs each listener it starts; our own ready line says it once.
-        Logger.getLogger("io.helidon").setLevel(Level.WARNING);
+        HELIDON.setLevel(Level.WARNING);
     }
 }

@@ -141,7 +141,7 @@ final class FunctionPool {
                     Duration.ZERO, e);
         }
         long waitedNanos = System.nanoTime() - waitStart;
-        String timing = instance.phases.serverTiming() + ", wait;dur="
+        String timing = instance.phases.serverTiming() + ", wait;desc=\"this request waited\";dur="
                 + String.format(java.util.Locale.ROOT, "%.3f", waitedNanos / 1e6);
         return new Lease(this, instance, StartKind.COLD, timing);
     }

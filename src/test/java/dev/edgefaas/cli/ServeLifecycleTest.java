@@ -29,6 +29,10 @@ class ServeLifecycleTest {
 
     @AfterEach
     void removeState() {
+        // A test that failed half-way may have left instances: a platform started on the same
+        // state directory reaps them (the behaviour under test, used here as the safety net).
+        dev.edgefaas.platform.Platform.start(
+                dev.edgefaas.platform.PlatformConfig.ephemeral(stateDirectory, "process")).close();
         StateDirectory.deleteTree(stateDirectory);
     }
 

@@ -1,9 +1,8 @@
 package dev.edgefaas.testing;
 
 import dev.edgefaas.dispatcher.InstanceView;
-import dev.edgefaas.host.StateDirectory;
+import dev.edgefaas.bench.BenchPlatform;
 import dev.edgefaas.platform.Platform;
-import dev.edgefaas.platform.PlatformConfig;
 import dev.edgefaas.platform.SampleFunctions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,7 +10,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -21,8 +19,7 @@ import java.util.List;
  * client to talk to it. Close it in {@code @AfterEach}.
  */
 public final class TestPlatform implements AutoCloseable {
-    private final Path stateDirectory;
-    private final Platform platform;
+    private final BenchPlatform scratch;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
     public TestPlatform() {
@@ -30,42 +27,33 @@ public final class TestPlatform implements AutoCloseable {
     }
 
     public TestPlatform(String sandbox) {
-        try {
-            stateDirectory = Files.createTempDirectory("edgefaas-test-");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        platform = Platform.start(PlatformConfig.ephemeral(stateDirectory, sandbox));
+        scratch = new BenchPlatform(sandbox);
     }
 
     public Platform platform() {
-        return platform;
+        return scratch.platform();
     }
 
     public Path stateDirectory() {
-        return stateDirectory;
+        return scratch.stateDirectory();
     }
 
     /** Deploys a sample with extra manifest members, e.g. {@code "\"keepalive\": \"500ms\""}, overriding its own. */
     public void deploySample(String sample, String name, String overrides) {
-        String json = SampleFunctions.manifest(sample).trim();
-        if (!overrides.isBlank()) {
-            json = json.substring(0, json.lastIndexOf('}')) + ", " + overrides + "}";
-        }
-        platform.deploy(name, json, SampleFunctions.functionsDirectory());
+        scratch.deploySample(sample, name, overrides);
     }
 
     /** Deploys a manifest given in full; relative artifacts resolve against the built functions. */
     public void deploy(String name, String json) {
-        platform.deploy(name, json, SampleFunctions.functionsDirectory());
+        platform().deploy(name, json, SampleFunctions.functionsDirectory());
     }
 
     public URI gateway(String pathBelowRoot) {
-        return URI.create("http://127.0.0.1:" + platform.port() + pathBelowRoot);
+        return URI.create("http://127.0.0.1:" + platform().port() + pathBelowRoot);
     }
 
     public URI admin(String path) {
-        return URI.create("http://127.0.0.1:" + platform.adminPort() + path);
+        return URI.create("http://127.0.0.1:" + platform().adminPort() + path);
     }
 
     public HttpResponse<String> get(String pathBelowRoot) {
@@ -83,20 +71,12 @@ public final class TestPlatform implements AutoCloseable {
         }
     }
 
-    public HttpClient http() {
-        return http;
-    }
-
     public List<InstanceView> instances(String function) {
-        return platform.dispatcher().instances().stream().filter(i -> i.function().equals(function)).toList();
+        return platform().dispatcher().instances().stream().filter(i -> i.function().equals(function)).toList();
     }
 
     @Override
     public void close() {
-        try {
-            platform.close();
-        } finally {
-            StateDirectory.deleteTree(stateDirectory);
-        }
+        scratch.close();
     }
 }
