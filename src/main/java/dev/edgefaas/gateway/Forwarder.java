@@ -36,11 +36,11 @@ final class Forwarder implements AutoCloseable {
 
     private final InstanceConnectionPool connections;
 
-    Forwarder(Duration instanceReadTimeout) {
-        this.connections = new InstanceConnectionPool(instanceReadTimeout);
+    Forwarder(Duration exchangeTimeout) {
+        this.connections = new InstanceConnectionPool(exchangeTimeout);
     }
 
-    /** Closes connections idle longer than {@code maxIdle} and those of requests past the read timeout. */
+    /** Closes connections idle longer than {@code maxIdle} and those of requests past the exchange timeout. */
     void sweepConnections(Duration maxIdle) {
         connections.sweep(maxIdle);
     }

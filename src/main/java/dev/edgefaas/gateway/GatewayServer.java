@@ -18,8 +18,8 @@ import java.util.concurrent.TimeUnit;
 public final class GatewayServer implements AutoCloseable {
     public static final String ADMIN = "admin";
     public static final String CALLBACK = "callback";
-    /** A generous bound on an instance's silence mid-response; it is not a function timeout. */
-    private static final Duration INSTANCE_READ_TIMEOUT = Duration.ofMinutes(10);
+    /** A generous bound on one exchange with an instance, against hung instances; not a function timeout. */
+    private static final Duration INSTANCE_EXCHANGE_TIMEOUT = Duration.ofMinutes(10);
 
     /** Instances may close idle connections themselves (Node.js after 65 s); close ours first. */
     private static final Duration MAX_IDLE_CONNECTION = Duration.ofSeconds(30);
@@ -42,7 +42,7 @@ public final class GatewayServer implements AutoCloseable {
     /** Starts the listeners; returns once they accept connections. */
     public static GatewayServer start(Listeners listeners, Dispatcher dispatcher, ReadinessCallbacks callbacks,
                                       HttpService adminApi, PlatformMetrics metrics) {
-        Forwarder forwarder = new Forwarder(INSTANCE_READ_TIMEOUT);
+        Forwarder forwarder = new Forwarder(INSTANCE_EXCHANGE_TIMEOUT);
         InvocationHandler invocations = new InvocationHandler(dispatcher, forwarder, metrics);
         WebServer server = WebServer.builder()
                 .host(listeners.host())

@@ -30,6 +30,7 @@ final class InstanceConnection implements AutoCloseable {
     private boolean reused;
     /** When the connection went idle or was last handed to a request, whichever was later. */
     private volatile long sinceNanos;
+    private volatile boolean busy;
 
     private InstanceConnection(URI endpoint, Socket socket) throws IOException {
         this.endpoint = endpoint;
@@ -67,13 +68,19 @@ final class InstanceConnection implements AutoCloseable {
         return sinceNanos;
     }
 
+    boolean busy() {
+        return busy;
+    }
+
     /** Called when the connection is handed to a request. */
     void markBusy() {
         sinceNanos = System.nanoTime();
+        busy = true;
     }
 
     /** Called when the connection goes back to the idle pool after a complete exchange. */
     void markIdle() {
+        busy = false;
         sinceNanos = System.nanoTime();
         reused = true;
     }

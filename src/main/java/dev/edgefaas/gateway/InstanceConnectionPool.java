@@ -10,68 +10,68 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 
 /**
- * Keep-alive connections to instances: idle ones by endpoint, most recently used first, and the
- * busy ones, so that {@link #sweep} can close connections idle too long (those of stopped
- * instances among them) and those busy past the read timeout (a hung instance).
+ * Keep-alive connections to instances. Idle ones wait by endpoint, most recently used first.
+ * Every open connection is also in one set, entered when it opens and left when it closes, so
+ * that {@link #sweep} can close those idle too long (of stopped instances among them) and those
+ * busy past the exchange timeout (a hung instance) without bookkeeping on every request.
  */
 final class InstanceConnectionPool implements AutoCloseable {
     private static final int CONNECT_TIMEOUT_MILLIS = 5_000;
 
     private final Map<URI, Deque<InstanceConnection>> idle = new ConcurrentHashMap<>();
-    private final Set<InstanceConnection> busy = ConcurrentHashMap.newKeySet();
-    private final Duration readTimeout;
+    private final Set<InstanceConnection> open = ConcurrentHashMap.newKeySet();
+    private final Duration exchangeTimeout;
 
-    InstanceConnectionPool(Duration readTimeout) {
-        this.readTimeout = readTimeout;
+    InstanceConnectionPool(Duration exchangeTimeout) {
+        this.exchangeTimeout = exchangeTimeout;
     }
 
     /** An idle connection to {@code endpoint}, or a new one. */
     InstanceConnection acquire(URI endpoint) throws IOException {
         Deque<InstanceConnection> connections = idle.get(endpoint);
         InstanceConnection pooled = connections == null ? null : connections.pollFirst();
-        return busy(pooled != null ? pooled : InstanceConnection.open(endpoint, CONNECT_TIMEOUT_MILLIS));
+        if (pooled == null) {
+            return open(endpoint);
+        }
+        pooled.markBusy();
+        return pooled;
     }
 
-    /** A new connection, for a retry after a pooled one turned out closed. */
+    /** A new connection, for a first exchange or a retry after a pooled one turned out closed. */
     InstanceConnection open(URI endpoint) throws IOException {
-        return busy(InstanceConnection.open(endpoint, CONNECT_TIMEOUT_MILLIS));
-    }
-
-    private InstanceConnection busy(InstanceConnection connection) {
+        InstanceConnection connection = InstanceConnection.open(endpoint, CONNECT_TIMEOUT_MILLIS);
         connection.markBusy();
-        busy.add(connection);
+        open.add(connection);
         return connection;
     }
 
     /** Returns a connection whose exchange completed and that may carry another. */
     void release(InstanceConnection connection) {
-        busy.remove(connection);
         connection.markIdle();
         idle.computeIfAbsent(connection.endpoint(), e -> new ConcurrentLinkedDeque<>()).offerFirst(connection);
     }
 
-    /** Forgets a connection that was closed after a failed or final exchange. */
+    /** Closes a connection after a failed or final exchange. */
     void discard(InstanceConnection connection) {
-        busy.remove(connection);
+        open.remove(connection);
         connection.close();
     }
 
-    /** Closes connections idle longer than {@code maxIdle} and those busy longer than the read timeout. */
+    /** Closes connections idle longer than {@code maxIdle} and those busy longer than the exchange timeout. */
     void sweep(Duration maxIdle) {
         long now = System.nanoTime();
-        // Empty deques stay: removing one could race with a release into it and lose a connection.
         for (Deque<InstanceConnection> connections : idle.values()) {
-            // The oldest are at the tail.
+            // The oldest are at the tail. Empty deques stay: removing one could race with a release into it.
             for (InstanceConnection oldest = connections.peekLast();
                  oldest != null && now - oldest.sinceNanos() > maxIdle.toNanos();
                  oldest = connections.peekLast()) {
                 if (connections.removeLastOccurrence(oldest)) {
-                    oldest.close();
+                    discard(oldest);
                 }
             }
         }
-        for (InstanceConnection connection : busy) {
-            if (now - connection.sinceNanos() > readTimeout.toNanos()) {
+        for (InstanceConnection connection : open) {
+            if (connection.busy() && now - connection.sinceNanos() > exchangeTimeout.toNanos()) {
                 // The request blocked on it fails with a socket error and is answered 502.
                 discard(connection);
             }
@@ -80,11 +80,7 @@ final class InstanceConnectionPool implements AutoCloseable {
 
     @Override
     public void close() {
-        idle.values().forEach(connections -> {
-            for (InstanceConnection c = connections.pollFirst(); c != null; c = connections.pollFirst()) {
-                c.close();
-            }
-        });
-        busy.forEach(InstanceConnection::close);
+        open.forEach(this::discard);
+        idle.clear();
     }
 }
