@@ -53,16 +53,22 @@ public final class WarmOverhead {
         return nanos;
     }
 
+    /** A closed-loop load run: the in-process client or an external generator. */
+    @FunctionalInterface
+    public interface Load {
+        LoadRun.Result run(URI target, int clients, int requests) throws IOException, InterruptedException;
+    }
+
     /** Throughput at {@code clients}, alternating direct and gateway {@code rounds} times each, after a warm-up round. */
-    public static List<LoadRun.Result[]> throughput(URI direct, URI gateway, int clients, int requests, int rounds)
-            throws InterruptedException {
+    public static List<LoadRun.Result[]> throughput(Load load, URI direct, URI gateway, int clients, int requests,
+                                                    int rounds) throws IOException, InterruptedException {
         List<LoadRun.Result[]> pairs = new ArrayList<>();
         // One unrecorded round of each first: the gateway's JIT compiles under this load.
-        LoadRun.run(direct, clients, requests);
-        LoadRun.run(gateway, clients, requests);
+        load.run(direct, clients, requests);
+        load.run(gateway, clients, requests);
         for (int round = 0; round < rounds; round++) {
-            LoadRun.Result viaInstance = LoadRun.run(direct, clients, requests);
-            LoadRun.Result viaGateway = LoadRun.run(gateway, clients, requests);
+            LoadRun.Result viaInstance = load.run(direct, clients, requests);
+            LoadRun.Result viaGateway = load.run(gateway, clients, requests);
             pairs.add(new LoadRun.Result[] {viaInstance, viaGateway});
         }
         return pairs;

@@ -1,6 +1,7 @@
 package dev.edgefaas.cli;
 
 import dev.edgefaas.bench.BenchPlatform;
+import dev.edgefaas.bench.HeyRun;
 import dev.edgefaas.bench.KeepAliveConnection;
 import dev.edgefaas.bench.LoadRun;
 import dev.edgefaas.bench.ResultRow;
@@ -33,6 +34,10 @@ final class WarmOverheadCommand implements Callable<Integer> {
     int throughputRequests;
     @Option(names = "--rounds", defaultValue = "3", description = "Throughput rounds, direct and gateway alternating (default: ${DEFAULT-VALUE}).")
     int rounds;
+    @Option(names = "--load", defaultValue = "auto", paramLabel = "hey|builtin|auto",
+            description = "Load generator of the throughput runs: hey in its own process, or the built-in client in"
+                    + " this JVM; auto takes hey where installed (default: ${DEFAULT-VALUE}).")
+    String load;
     @Option(names = "--csv", paramLabel = "FILE", description = "Also write tidy CSV rows to FILE.")
     Path csv;
 
@@ -54,11 +59,13 @@ final class WarmOverheadCommand implements Callable<Integer> {
                     (latency.gateway().getValueAtPercentile(99) - latency.direct().getValueAtPercentile(99)) / 1e3);
 
             List<ResultRow> rows = new ArrayList<>(WarmOverhead.rows(sandbox, latency));
-            System.err.printf("warm-overhead: throughput at %d clients, %d requests per run, %d rounds%n",
-                    clients, throughputRequests, rounds);
+            boolean hey = load.equals("hey") || (load.equals("auto") && HeyRun.available());
+            WarmOverhead.Load generator = hey ? HeyRun::run : LoadRun::run;
+            System.err.printf("warm-overhead: throughput at %d clients, %d requests per run, %d rounds, load from %s%n",
+                    clients, throughputRequests, rounds, hey ? "hey" : "the built-in client");
             List<Double> ratios = new ArrayList<>();
             int round = 0;
-            for (LoadRun.Result[] pair : WarmOverhead.throughput(direct, gateway, clients, throughputRequests, rounds)) {
+            for (LoadRun.Result[] pair : WarmOverhead.throughput(generator, direct, gateway, clients, throughputRequests, rounds)) {
                 round++;
                 double ratio = pair[1].requestsPerSecond() / pair[0].requestsPerSecond();
                 ratios.add(ratio);
