@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 final class DoctorCommand implements Callable<Integer> {
     @Override
     public Integer call() {
-        for (SandboxBackend backend : SandboxCatalog.detect().values()) {
+        for (SandboxBackend backend : SandboxCatalog.probeOnly().values()) {
             Availability availability = backend.probe();
             if (availability.usable()) {
                 System.out.println(backend.name() + " usable (" + availability.summary() + ")");

@@ -41,6 +41,12 @@ final class ServeCommand implements Callable<Integer> {
     Path deployDirectory;
     @Option(names = "--state-dir", paramLabel = "DIR", description = "Instance records, for cleanup after a crash (default: /run/edgefaas as root).")
     Path stateDirectory;
+    @Option(names = "--network-pool", defaultValue = PlatformConfig.DEFAULT_NETWORK_POOL, paramLabel = "CIDR",
+            description = "IPv4 range for the /30 links of instances in network namespaces (default: ${DEFAULT-VALUE}).")
+    String networkPool;
+    @Option(names = "--spare-namespaces", defaultValue = "4", paramLabel = "N",
+            description = "Network namespaces kept ready ahead of cold starts (default: ${DEFAULT-VALUE}).")
+    int spareNamespaces;
     @Option(names = "--shutdown-grace", defaultValue = "10s", paramLabel = "DURATION",
             description = "How long requests in flight may take to finish on shutdown (default: ${DEFAULT-VALUE}).")
     String shutdownGrace;
@@ -48,10 +54,11 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PlatformConfig config = new PlatformConfig(
-                new GatewayServer.Listeners(host, port, adminHost, adminPort, "127.0.0.1", callbackPort),
+                new GatewayServer.Listeners(host, port, adminHost, adminPort, PlatformConfig.CALLBACK_HOST, callbackPort),
                 stateDirectory != null ? stateDirectory : StateDirectory.defaultRoot(),
                 sandbox,
-                dev.edgefaas.function.Durations.parse("--shutdown-grace", shutdownGrace));
+                dev.edgefaas.function.Durations.parse("--shutdown-grace", shutdownGrace),
+                networkPool, spareNamespaces);
         Platform platform = Platform.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

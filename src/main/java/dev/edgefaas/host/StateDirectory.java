@@ -67,6 +67,16 @@ public final class StateDirectory implements AutoCloseable {
         return InstanceRecord.create(instances.resolve(instanceId + ".json"), instanceId, backend);
     }
 
+    /** The record named {@code id}, if this run or an earlier one wrote it. */
+    public java.util.Optional<InstanceRecord> recordOf(String id) {
+        Path file = instances.resolve(id + ".json");
+        try {
+            return Files.exists(file) ? java.util.Optional.of(InstanceRecord.read(file)) : java.util.Optional.empty();
+        } catch (IOException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     /** A fresh scratch directory for {@code instanceId}, removed with {@link #deleteTree}. */
     public Path instanceDirectory(String instanceId) {
         Path directory = instances.resolve(instanceId + ".d");

@@ -10,6 +10,9 @@ import dev.edgefaas.gateway.GatewayServer;
 import dev.edgefaas.host.InstanceRecord;
 import dev.edgefaas.host.Reaper;
 import dev.edgefaas.host.StateDirectory;
+import dev.edgefaas.host.cgroup.CgroupLayout;
+import dev.edgefaas.host.network.AddressPool;
+import dev.edgefaas.host.network.NamespacePool;
 import dev.edgefaas.metrics.PlatformMetrics;
 import dev.edgefaas.sandbox.SandboxBackend;
 import java.nio.file.Path;
@@ -19,6 +22,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.logging.Logger;
 
 /**
@@ -30,16 +34,18 @@ public final class Platform implements AutoCloseable {
 
     private final PlatformConfig config;
     private final StateDirectory state;
+    private final NamespacePool namespaces;
     private final Dispatcher dispatcher;
     private final GatewayServer server;
     private final ManifestParser parser;
     private final List<String> reaped;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private Platform(PlatformConfig config, StateDirectory state, Dispatcher dispatcher, GatewayServer server,
-                     ManifestParser parser, List<String> reaped) {
+    private Platform(PlatformConfig config, StateDirectory state, NamespacePool namespaces, Dispatcher dispatcher,
+                     GatewayServer server, ManifestParser parser, List<String> reaped) {
         this.config = config;
         this.state = state;
+        this.namespaces = namespaces;
         this.dispatcher = dispatcher;
         this.server = server;
         this.parser = parser;
@@ -47,15 +53,21 @@ public final class Platform implements AutoCloseable {
     }
 
     public static Platform start(PlatformConfig config) {
-        return start(config, SandboxCatalog.detect());
+        return start(config, namespaces -> SandboxCatalog.detect(CgroupLayout.detect(), namespaces));
     }
 
-    /** Starts with the given backends (tests inject failing ones this way). */
-    public static Platform start(PlatformConfig config, Map<String, SandboxBackend> backends) {
+    /**
+     * Starts with the backends {@code backends} makes from the platform's namespace pool (tests
+     * inject failing ones this way).
+     */
+    public static Platform start(PlatformConfig config, Function<NamespacePool, Map<String, SandboxBackend>> backendsOf) {
         StateDirectory state = StateDirectory.open(config.stateDirectory());
+        NamespacePool namespaces = new NamespacePool(new AddressPool(config.networkPool()), state, config.spareNamespaces());
         try {
+            Map<String, SandboxBackend> backends = backendsOf.apply(namespaces);
             Map<String, Consumer<InstanceRecord>> reapers = new LinkedHashMap<>();
             backends.forEach((name, backend) -> reapers.put(name, backend::reap));
+            reapers.put(NamespacePool.RECORD_BACKEND, NamespacePool::reap);
             List<String> reaped = Reaper.reapLeftovers(state, reapers);
             if (!reaped.isEmpty()) {
                 LOG.info(() -> "removed " + reaped.size() + " instances left by an earlier run: " + reaped);
@@ -68,8 +80,9 @@ public final class Platform implements AutoCloseable {
             AdminApi admin = new AdminApi(dispatcher, parser, metrics, backends.values(), Path.of("").toAbsolutePath());
             GatewayServer server = GatewayServer.start(config.listeners(), dispatcher, callbacks, admin, metrics);
             serverRef.set(server);
-            return new Platform(config, state, dispatcher, server, parser, reaped);
+            return new Platform(config, state, namespaces, dispatcher, server, parser, reaped);
         } catch (RuntimeException e) {
+            namespaces.close();
             state.close();
             throw e;
         }
@@ -119,7 +132,11 @@ public final class Platform implements AutoCloseable {
             try {
                 server.close();
             } finally {
-                state.close();
+                try {
+                    namespaces.close();
+                } finally {
+                    state.close();
+                }
             }
         }
     }

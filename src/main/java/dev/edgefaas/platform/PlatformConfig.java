@@ -11,13 +11,19 @@ import java.time.Duration;
  * @param stateDirectory where instance records live (one running platform per directory)
  * @param defaultSandbox the sandbox of manifests that name none
  * @param shutdownGrace  how long requests in flight may take to finish on shutdown
+ * @param networkPool    the IPv4 range the /30 links of instances in network namespaces come from
+ * @param spareNamespaces how many network namespaces to keep ready ahead of cold starts
  */
 public record PlatformConfig(GatewayServer.Listeners listeners, Path stateDirectory, String defaultSandbox,
-                             Duration shutdownGrace) {
+                             Duration shutdownGrace, String networkPool, int spareNamespaces) {
+    public static final String DEFAULT_NETWORK_POOL = "10.213.0.0/16";
+    public static final int DEFAULT_SPARE_NAMESPACES = 4;
+    /** Instances in network namespaces call back through their link's host address, so the callback listener binds all. */
+    public static final String CALLBACK_HOST = "0.0.0.0";
 
-    /** Ephemeral ports on loopback: for tests and benchmarks. */
+    /** Ephemeral ports on loopback (callbacks on every address, for namespaced instances): for tests and benchmarks. */
     public static PlatformConfig ephemeral(Path stateDirectory, String defaultSandbox) {
-        return new PlatformConfig(new GatewayServer.Listeners("127.0.0.1", 0, "127.0.0.1", 0, "127.0.0.1", 0),
-                stateDirectory, defaultSandbox, Duration.ofSeconds(10));
+        return new PlatformConfig(new GatewayServer.Listeners("127.0.0.1", 0, "127.0.0.1", 0, CALLBACK_HOST, 0),
+                stateDirectory, defaultSandbox, Duration.ofSeconds(10), DEFAULT_NETWORK_POOL, DEFAULT_SPARE_NAMESPACES);
     }
 }

@@ -1,7 +1,11 @@
 package dev.edgefaas.platform;
 
+import dev.edgefaas.host.cgroup.CgroupLayout;
+import dev.edgefaas.host.network.NamespacePool;
 import dev.edgefaas.sandbox.SandboxBackend;
+import dev.edgefaas.sandbox.oci.OciBackend;
 import dev.edgefaas.sandbox.process.ProcessBackend;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -10,10 +14,34 @@ public final class SandboxCatalog {
     private SandboxCatalog() {
     }
 
-    public static Map<String, SandboxBackend> detect() {
+    /** The backends for probing only ({@code doctor}): nothing is created on the host. */
+    public static Map<String, SandboxBackend> probeOnly() {
+        return detect(CgroupLayout.detect(), null);
+    }
+
+    /**
+     * The backends of a running platform.
+     *
+     * @param namespaces the pool container backends take network namespaces from
+     */
+    public static Map<String, SandboxBackend> detect(CgroupLayout cgroups, NamespacePool namespaces) {
         Map<String, SandboxBackend> backends = new LinkedHashMap<>();
-        add(backends, ProcessBackend.detect());
+        add(backends, new ProcessBackend(cgroups));
+        for (String runtime : OciBackend.runtimes()) {
+            add(backends, new OciBackend(runtime, cgroups, rootfsCache(), namespaces));
+        }
         return backends;
+    }
+
+    /** Where root file systems are cached: on disk, since they hold whole runtimes (Node.js is ~100 MB). */
+    static Path rootfsCache() {
+        String configured = System.getProperty("edgefaas.cache.dir");
+        if (configured != null) {
+            return Path.of(configured, "rootfs");
+        }
+        boolean root = "root".equals(System.getProperty("user.name"));
+        return root ? Path.of("/var/cache/edgefaas/rootfs")
+                : Path.of(System.getProperty("java.io.tmpdir"), "edgefaas-cache-" + System.getProperty("user.name"), "rootfs");
     }
 
     private static void add(Map<String, SandboxBackend> backends, SandboxBackend backend) {

@@ -11,7 +11,7 @@ import java.util.Map;
  */
 public record Availability(boolean usable, String summary, Map<String, String> details) {
     public Availability {
-        details = Map.copyOf(details);
+        details = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(details));
     }
 
     public static Availability usable(String summary, Map<String, String> details) {

@@ -101,11 +101,39 @@ abstract sealed class GroupDirectories implements Cgroup permits V1Cgroup, V2Cgr
         if (removed) {
             return;
         }
+        for (Path dir : paths) {
+            removeChildGroups(dir);
+        }
         killAll();
         for (Path dir : paths) {
             CgroupFiles.removeDirectory(dir, RMDIR_PATIENCE);
         }
         removed = true;
+    }
+
+    /**
+     * Removes the groups below {@code dir}, deepest first, killing what runs in them: an OCI
+     * runtime puts a container in a child of the instance's group, and may leave it behind
+     * when it is killed itself.
+     */
+    private static void removeChildGroups(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        List<Path> children;
+        try (var list = Files.list(dir)) {
+            children = list.filter(Files::isDirectory).toList();
+        } catch (IOException e) {
+            throw new CgroupException("cannot list the child groups of " + dir + ": " + CgroupFiles.reason(e), e);
+        }
+        for (Path child : children) {
+            removeChildGroups(child);
+            CgroupFiles.await(() -> {
+                CgroupFiles.procs(child).forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+                return CgroupFiles.procs(child).isEmpty();
+            }, KILL_PATIENCE);
+            CgroupFiles.removeDirectory(child, RMDIR_PATIENCE);
+        }
     }
 
     /** Creates {@code dir} and any missing parent; it must not exist yet. */

@@ -1,0 +1,172 @@
+package dev.edgefaas.sandbox.oci;
+
+import dev.edgefaas.function.FunctionManifest;
+import dev.edgefaas.function.Runtime;
+import dev.edgefaas.sandbox.SandboxException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * Builds the read-only root file system of a function's containers: only what it needs (the
+ * artifact under {@code /app}; for Node.js also {@code node} and the shared libraries it loads),
+ * plus empty mount points. Built once per function version into a directory named after the
+ * digest of its content, and shared by every container of that version.
+ *
+ * <p>Reproducible: the same artifact gives the same tree, the same modes, the same bytes and
+ * the same timestamps, so the same digest.
+ */
+final class RootfsBuilder {
+    static final String APP = "/app";
+    private static final FileTime FIXED_TIME = FileTime.fromMillis(0);
+    private static final List<String> MOUNT_POINTS = List.of("proc", "dev", "sys", "tmp");
+
+    private final Path cacheDirectory;
+
+    RootfsBuilder(Path cacheDirectory) {
+        this.cacheDirectory = cacheDirectory;
+    }
+
+    /** A built root file system and the command that runs the function in it. */
+    record Rootfs(Path path, String digest, List<String> args) {
+    }
+
+    Rootfs build(FunctionManifest manifest) {
+        Map<String, Path> files = contents(manifest);
+        String digest = digest(files);
+        Path target = cacheDirectory.resolve(manifest.name().value() + "-" + digest.substring(0, 16));
+        List<String> args = args(manifest);
+        if (Files.isDirectory(target.resolve("rootfs"))) {
+            return new Rootfs(target.resolve("rootfs"), digest, args);
+        }
+        try {
+            Files.createDirectories(cacheDirectory);
+            Path staging = Files.createTempDirectory(cacheDirectory, ".staging-");
+            Path rootfs = staging.resolve("rootfs");
+            for (String mountPoint : MOUNT_POINTS) {
+                Files.createDirectories(rootfs.resolve(mountPoint));
+            }
+            for (Map.Entry<String, Path> file : files.entrySet()) {
+                Path destination = rootfs.resolve(file.getKey().substring(1));
+                Files.createDirectories(destination.getParent());
+                Files.copy(file.getValue(), destination, StandardCopyOption.COPY_ATTRIBUTES);
+                Files.setPosixFilePermissions(destination, PosixFilePermissions.fromString(
+                        Files.isExecutable(file.getValue()) ? "r-xr-xr-x" : "r--r--r--"));
+            }
+            fixTimes(rootfs);
+            try {
+                Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException raced) {
+                // Another deploy of the same version won; its tree is the same.
+                dev.edgefaas.host.StateDirectory.deleteTree(staging);
+            }
+            return new Rootfs(target.resolve("rootfs"), digest, args);
+        } catch (IOException e) {
+            throw new SandboxException("cannot build the root file system of " + manifest.name() + " in "
+                    + cacheDirectory + ": " + e.getMessage() + " (is the disk full?)", e);
+        }
+    }
+
+    private static List<String> args(FunctionManifest manifest) {
+        String entry = APP + "/" + manifest.entryPoint().getFileName();
+        return manifest.runtime() == Runtime.NODE ? List.of(nodeBinary().toString(), entry) : List.of(entry);
+    }
+
+    /** Every file of the root file system by its path inside, in a stable order. */
+    private static Map<String, Path> contents(FunctionManifest manifest) {
+        Map<String, Path> files = new TreeMap<>();
+        if (Files.isDirectory(manifest.artifact())) {
+            try (Stream<Path> walk = Files.walk(manifest.artifact())) {
+                walk.filter(Files::isRegularFile).forEach(file ->
+                        files.put(APP + "/" + manifest.artifact().relativize(file), file));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        } else {
+            files.put(APP + "/" + manifest.artifact().getFileName(), manifest.artifact());
+        }
+        if (manifest.runtime() == Runtime.NODE) {
+            Path node = nodeBinary();
+            files.put(node.toString(), node);
+            for (Path library : SharedLibraries.of(node)) {
+                files.put(library.toString(), library);
+            }
+        }
+        return files;
+    }
+
+    private static Path nodeBinary() {
+        for (String directory : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
+            Path candidate = Path.of(directory, "node");
+            if (Files.isExecutable(candidate)) {
+                try {
+                    return candidate.toRealPath();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        }
+        throw new SandboxException("node is not installed: apt-get install -y nodejs, or choose runtime go");
+    }
+
+    /** SHA-256 over each file's path, mode and content. */
+    static String digest(Map<String, Path> files) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[64 * 1024];
+            for (Map.Entry<String, Path> file : files.entrySet()) {
+                sha.update((file.getKey() + "\0" + Files.isExecutable(file.getValue()) + "\0").getBytes(StandardCharsets.UTF_8));
+                try (InputStream in = Files.newInputStream(file.getValue())) {
+                    for (int n = in.read(buffer); n > 0; n = in.read(buffer)) {
+                        sha.update(buffer, 0, n);
+                    }
+                }
+            }
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A digest of a built tree as it lies on disk, for tests of reproducibility. */
+    static String digestOfTree(Path rootfs) throws IOException {
+        Map<String, Path> files = new TreeMap<>();
+        List<String> directories = new ArrayList<>();
+        try (Stream<Path> walk = Files.walk(rootfs)) {
+            for (Path path : walk.toList()) {
+                String inside = "/" + rootfs.relativize(path);
+                if (Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
+                    files.put(inside, path);
+                } else {
+                    directories.add(inside + " " + Files.getLastModifiedTime(path, LinkOption.NOFOLLOW_LINKS));
+                }
+            }
+        }
+        return digest(files) + String.join(",", directories.stream().sorted().toList()).hashCode();
+    }
+
+    private static void fixTimes(Path rootfs) throws IOException {
+        try (Stream<Path> walk = Files.walk(rootfs)) {
+            for (Path path : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.setLastModifiedTime(path, FIXED_TIME);
+            }
+        }
+    }
+}
