@@ -4,6 +4,7 @@ import dev.edgefaas.function.FunctionManifest;
 import dev.edgefaas.host.InstanceRecord;
 import dev.edgefaas.host.StateDirectory;
 import dev.edgefaas.host.ThreadFactories;
+import dev.edgefaas.sandbox.Diagnosis;
 import dev.edgefaas.sandbox.InstanceRequest;
 import dev.edgefaas.sandbox.PreparedFunction;
 import dev.edgefaas.sandbox.Readiness;
@@ -222,8 +223,9 @@ final class FunctionPool {
             lock.unlock();
         }
         if (unexpected) {
-            LOG.warning(() -> "instance " + instance.id + " of " + name() + " stopped unexpectedly: "
-                    + instance.sandbox.diagnose().describe());
+            Diagnosis diagnosis = instance.sandbox.diagnose();
+            instance.exitDiagnosis = diagnosis;
+            LOG.warning(() -> "instance " + instance.id + " of " + name() + " stopped unexpectedly: " + diagnosis.describe());
             retire(instance);
         }
         instance.exitHandled.countDown();

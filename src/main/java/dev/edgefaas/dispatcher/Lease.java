@@ -1,6 +1,8 @@
 package dev.edgefaas.dispatcher;
 
+import dev.edgefaas.sandbox.Diagnosis;
 import java.net.URI;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -44,6 +46,11 @@ public final class Lease {
     /** The cold start's phases as a {@code Server-Timing} value; empty for a warm start. */
     public String serverTiming() {
         return serverTiming;
+    }
+
+    /** Why the instance stopped, if it stopped unexpectedly; known after {@link #releaseFailed}. */
+    public Optional<Diagnosis> exitDiagnosis() {
+        return Optional.ofNullable(instance.exitDiagnosis);
     }
 
     /** Returns the slot: the request is done with the instance. */

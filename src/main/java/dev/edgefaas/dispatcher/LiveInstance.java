@@ -2,6 +2,7 @@ package dev.edgefaas.dispatcher;
 
 import dev.edgefaas.host.InstanceRecord;
 import dev.edgefaas.sandbox.ColdStartPhases;
+import dev.edgefaas.sandbox.Diagnosis;
 import dev.edgefaas.sandbox.SandboxInstance;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,6 +27,8 @@ final class LiveInstance {
     final CompletableFuture<SandboxInstance> booted = new CompletableFuture<>();
     /** Counted down once the instance has stopped unexpectedly and been taken out of service. */
     final CountDownLatch exitHandled = new CountDownLatch(1);
+    /** Why it stopped, seen when it stopped unexpectedly (a later look finds its traces removed). */
+    volatile Diagnosis exitDiagnosis;
     final InstanceRecord record;
     final Path scratch;
 

@@ -60,7 +60,8 @@ final class InvocationHandler implements Handler {
             if (!retryable || attempt == 2) {
                 if (!clientResponse.isSent()) {
                     ErrorResponses.send(clientResponse, 502, "instance " + lease.instanceId() + " of function '"
-                            + path.function() + "' failed to answer" + (attempt == 2 ? " (also on retry)" : ""));
+                            + path.function() + "' failed to answer" + (attempt == 2 ? " (also on retry)" : "")
+                            + lease.exitDiagnosis().map(d -> ": it " + d.describe()).orElse(""));
                 }
                 metrics.invocation(lease.function(), lease.sandbox(), lease.start().header(), 502,
                         System.nanoTime() - startNanos);

@@ -30,6 +30,27 @@ public final class Fixtures {
                 + (overrides.isBlank() ? "" : ", " + overrides) + "}";
     }
 
+    /** A Node.js test function from {@code src/test/resources/fixtures}, copied to a directory of its own. */
+    public static Path nodeFixture(String name) {
+        try (var in = Fixtures.class.getResourceAsStream("/fixtures/" + name)) {
+            if (in == null) {
+                throw new IllegalArgumentException("no fixture " + name);
+            }
+            Path directory = Files.createTempDirectory("edgefaas-fixture-");
+            Path script = directory.resolve("index.js");
+            Files.copy(in, script);
+            return directory;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A manifest of the {@code node} runtime for a fixture directory with extra members. */
+    public static String nodeManifest(Path directory, String overrides) {
+        return "{\"runtime\": \"node\", \"artifact\": \"" + directory + "\""
+                + (overrides.isBlank() ? "" : ", " + overrides) + "}";
+    }
+
     /** The built Go binary of a sample, e.g. {@code hello}. */
     public static Path goSample(String name) {
         return dev.edgefaas.platform.SampleFunctions.functionsDirectory().resolve("go").resolve(name).resolve("function");

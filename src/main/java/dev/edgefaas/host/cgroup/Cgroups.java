@@ -3,6 +3,7 @@ package dev.edgefaas.host.cgroup;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Collections;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -54,5 +55,33 @@ public final class Cgroups {
         }
         Cgroup.open(layout, relative.toString()).close();
         return true;
+    }
+
+    /**
+     * Removes {@code edgefaas/<name>} and everything below it from every cgroup hierarchy
+     * mounted here, including those edgefaas does not manage itself: an OCI runtime creates its
+     * container's group in all of them (devices, blkio, name=systemd, the unified one...).
+     * Processes still in them are killed. Idempotent.
+     */
+    public static void removeEverywhere(String name) {
+        CgroupFiles.checkName(name);
+        for (Path mount : allMountPoints()) {
+            Path group = mount.resolve(CgroupLayout.PARENT).resolve(name);
+            if (Files.isDirectory(group)) {
+                GroupDirectories.removeTree(group);
+            }
+        }
+    }
+
+    private static List<Path> allMountPoints() {
+        try {
+            return Files.readAllLines(Path.of("/proc/self/mounts")).stream()
+                    .map(line -> line.split(" "))
+                    .filter(fields -> fields.length > 2 && (fields[2].equals("cgroup") || fields[2].equals("cgroup2")))
+                    .map(fields -> Path.of(MountTable.unescape(fields[1])))
+                    .toList();
+        } catch (IOException e) {
+            return List.of();
+        }
     }
 }

@@ -116,6 +116,16 @@ abstract sealed class GroupDirectories implements Cgroup permits V1Cgroup, V2Cgr
      * runtime puts a container in a child of the instance's group, and may leave it behind
      * when it is killed itself.
      */
+    /** Removes {@code dir}, its child groups and their processes, deepest first. */
+    static void removeTree(Path dir) {
+        removeChildGroups(dir);
+        CgroupFiles.await(() -> {
+            CgroupFiles.procs(dir).forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+            return CgroupFiles.procs(dir).isEmpty();
+        }, KILL_PATIENCE);
+        CgroupFiles.removeDirectory(dir, RMDIR_PATIENCE);
+    }
+
     private static void removeChildGroups(Path dir) {
         if (!Files.isDirectory(dir)) {
             return;
@@ -127,12 +137,7 @@ abstract sealed class GroupDirectories implements Cgroup permits V1Cgroup, V2Cgr
             throw new CgroupException("cannot list the child groups of " + dir + ": " + CgroupFiles.reason(e), e);
         }
         for (Path child : children) {
-            removeChildGroups(child);
-            CgroupFiles.await(() -> {
-                CgroupFiles.procs(child).forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
-                return CgroupFiles.procs(child).isEmpty();
-            }, KILL_PATIENCE);
-            CgroupFiles.removeDirectory(child, RMDIR_PATIENCE);
+            removeTree(child);
         }
     }
 

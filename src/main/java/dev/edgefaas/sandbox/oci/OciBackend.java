@@ -31,7 +31,8 @@ public final class OciBackend implements SandboxBackend {
     private final CgroupLayout cgroups;
     private final Path cacheDirectory;
     private final NamespacePool namespaces;
-    private volatile Object detected;
+    /** Detections by runtime, shared by every backend of this JVM: the host does not change under it. */
+    private static final Map<String, Object> DETECTED = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * @param namespaces the shared pool of network namespaces; null where the backend only probes ({@code doctor})
@@ -48,23 +49,16 @@ public final class OciBackend implements SandboxBackend {
         return runtimeName;
     }
 
-    /** Probes once and remembers: a runsc platform probe takes seconds. */
+    /** Probes once per JVM and remembers: a runsc platform probe takes seconds. */
     private OciRuntime runtime() {
-        Object result = detected;
-        if (result == null) {
-            synchronized (this) {
-                result = detected;
-                if (result == null) {
-                    try {
-                        checkHost();
-                        result = OciRuntime.detect(runtimeName, cgroups);
-                    } catch (SandboxException e) {
-                        result = e;
-                    }
-                    detected = result;
-                }
+        Object result = DETECTED.computeIfAbsent(runtimeName, name -> {
+            try {
+                checkHost();
+                return OciRuntime.detect(name, cgroups);
+            } catch (SandboxException e) {
+                return e;
             }
-        }
+        });
         if (result instanceof SandboxException e) {
             throw new SandboxException(e.getMessage(), e);
         }
@@ -123,6 +117,7 @@ public final class OciBackend implements SandboxBackend {
         record.get(RECORD_CGROUP).ifPresent(name -> {
             if (cgroups.writable()) {
                 Cgroups.removeLeftover(cgroups, name);
+                Cgroups.removeEverywhere(name);
             }
         });
     }

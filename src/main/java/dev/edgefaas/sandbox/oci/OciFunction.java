@@ -78,7 +78,7 @@ final class OciFunction implements PreparedFunction {
             request.record().put(OciBackend.RECORD_PID, Long.toString(process.pid()));
             request.phases().mark("spawn");
             instance = new OciInstance(id, runtime, process, "http://" + instanceAddress + ":" + port, output, group,
-                    network, namespaces, details(network));
+                    network, namespaces, details(network), memoryBytes);
             instance.onExit(request.readiness()::signalExited);
             Readiness.Outcome outcome = request.readiness().await(manifest.readyTimeout());
             request.phases().mark("ready");

@@ -2,6 +2,7 @@ package dev.edgefaas.sandbox.oci;
 
 import dev.edgefaas.host.OutputTail;
 import dev.edgefaas.host.cgroup.Cgroup;
+import dev.edgefaas.host.cgroup.Cgroups;
 import dev.edgefaas.host.network.InstanceNetwork;
 import dev.edgefaas.host.network.NamespacePool;
 import dev.edgefaas.sandbox.Diagnosis;
@@ -21,6 +22,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class OciInstance implements SandboxInstance {
     private static final int DIAGNOSIS_LINES = 20;
     private static final long STOP_WAIT_MILLIS = 5_000;
+    /** How close to its limit a group's peak must come for a SIGKILL to count as out of memory. */
+    private static final long OOM_MARGIN_BYTES = 2L * 1024 * 1024;
 
     private final String id;
     private final OciRuntime runtime;
@@ -31,10 +34,11 @@ final class OciInstance implements SandboxInstance {
     private final InstanceNetwork network;
     private final NamespacePool namespaces;
     private final Map<String, String> details;
+    private final long memoryLimitBytes;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     OciInstance(String id, OciRuntime runtime, Process process, String endpoint, Path output, Cgroup group,
-                InstanceNetwork network, NamespacePool namespaces, Map<String, String> details) {
+                InstanceNetwork network, NamespacePool namespaces, Map<String, String> details, long memoryLimitBytes) {
         this.id = id;
         this.runtime = runtime;
         this.process = process;
@@ -44,6 +48,7 @@ final class OciInstance implements SandboxInstance {
         this.network = network;
         this.namespaces = namespaces;
         this.details = Map.copyOf(details);
+        this.memoryLimitBytes = memoryLimitBytes;
     }
 
     @Override
@@ -80,8 +85,18 @@ final class OciInstance implements SandboxInstance {
     @Override
     public Diagnosis diagnose() {
         OptionalInt exitCode = process.isAlive() ? OptionalInt.empty() : OptionalInt.of(process.exitValue());
-        boolean outOfMemory = !closed.get() && group.oomKills() > 0;
+        boolean outOfMemory = !closed.get() && (group.oomKills() > 0 || killedAtItsLimit(exitCode));
         return new Diagnosis(exitCode, outOfMemory, OutputTail.lastLines(output, DIAGNOSIS_LINES));
+    }
+
+    /**
+     * On cgroup v1 the kernel counts an out-of-memory kill only in the container's own group,
+     * which the runtime removes with the container; the instance group above it keeps its
+     * high-water mark. Killed by SIGKILL at the limit is out of memory.
+     */
+    private boolean killedAtItsLimit(OptionalInt exitCode) {
+        return exitCode.isPresent() && exitCode.getAsInt() == 128 + 9
+                && group.memoryPeakBytes() >= memoryLimitBytes - OOM_MARGIN_BYTES;
     }
 
     /** The diagnosis of a container being given up on: waits briefly for its status. */
@@ -112,6 +127,7 @@ final class OciInstance implements SandboxInstance {
         } finally {
             try {
                 group.close();
+                Cgroups.removeEverywhere(id);
             } finally {
                 if (network != null) {
                     namespaces.release(network);

@@ -1,0 +1,8 @@
+package dev.edgefaas.sandbox;
+
+class CrunContractTest extends SandboxContractTest {
+    @Override
+    String sandbox() {
+        return "crun";
+    }
+}

@@ -1,0 +1,8 @@
+package dev.edgefaas.sandbox;
+
+class RunscContractTest extends SandboxContractTest {
+    @Override
+    String sandbox() {
+        return "runsc";
+    }
+}

@@ -1,0 +1,83 @@
+package dev.edgefaas.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** What an instance may leave on the host, looked up the way an operator would. */
+public final class HostTraces {
+    private HostTraces() {
+    }
+
+    /** Cgroup directories named after {@code instanceId} in any hierarchy. */
+    public static List<Path> cgroups(String instanceId) {
+        List<Path> found = new ArrayList<>();
+        Path root = Path.of("/sys/fs/cgroup");
+        try (Stream<Path> hierarchies = Files.isDirectory(root) ? Files.list(root) : Stream.empty()) {
+            for (Path hierarchy : hierarchies.toList()) {
+                for (Path candidate : List.of(hierarchy.resolve("edgefaas").resolve(instanceId),
+                        root.resolve("edgefaas").resolve(instanceId))) {
+                    if (Files.exists(candidate)) {
+                        found.add(candidate);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return found;
+    }
+
+    /** State directories of OCI containers named after {@code instanceId}, in any runtime's root. */
+    public static List<Path> containers(String instanceId) {
+        List<Path> found = new ArrayList<>();
+        for (String runtime : List.of("runc", "crun", "runsc")) {
+            Path root = Path.of("/run/edgefaas-oci", runtime);
+            try (Stream<Path> entries = Files.isDirectory(root) ? Files.list(root) : Stream.empty()) {
+                entries.filter(p -> p.getFileName().toString().contains(instanceId)).forEach(found::add);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return found;
+    }
+
+    /** Network namespaces and links edgefaas made ({@code ef...}). */
+    public static List<String> networkObjects() {
+        List<String> found = new ArrayList<>();
+        for (String line : run("ip", "netns", "list")) {
+            if (line.startsWith("ef")) {
+                found.add("netns " + line);
+            }
+        }
+        for (String line : run("ip", "-o", "link", "show")) {
+            String[] fields = line.split(":\\s+");
+            if (fields.length > 1 && fields[1].startsWith("ef")) {
+                found.add("link " + fields[1]);
+            }
+        }
+        return found;
+    }
+
+    public static boolean alive(long pid) {
+        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    private static List<String> run(String... command) {
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            process.waitFor();
+            return output.lines().toList();
+        } catch (IOException e) {
+            return List.of();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return List.of();
+        }
+    }
+}
