@@ -111,6 +111,11 @@ public final class Platform implements AutoCloseable {
         return server.adminPort();
     }
 
+    /** The port instances call back on when ready. */
+    public int callbackPort() {
+        return server.callbackPort();
+    }
+
     public String host() {
         return config.listeners().host();
     }

@@ -1,0 +1,81 @@
+package dev.edgefaas.sandbox.oci;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.edgefaas.function.FunctionManifest;
+import dev.edgefaas.function.ManifestDefaults;
+import dev.edgefaas.host.cgroup.CgroupLayout;
+import dev.edgefaas.host.network.InstanceNetwork;
+import dev.edgefaas.host.network.NamespacePool;
+import java.io.File;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The baseline of the OCI benchmark: the same root file system and configuration the platform
+ * uses, started by the runtime CLI alone and timed from spawn to the function's first answer
+ * (polled), with no gateway, dispatcher or callback in between.
+ */
+public final class RawContainerRun {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final OciRuntime runtime;
+    private final RootfsBuilder.Rootfs rootfs;
+    private final FunctionManifest manifest;
+    private final NamespacePool namespaces;
+
+    public RawContainerRun(String runtimeName, FunctionManifest manifest, Path cacheDirectory, NamespacePool namespaces) {
+        this.runtime = OciRuntime.detect(runtimeName, CgroupLayout.detect());
+        this.rootfs = new RootfsBuilder(cacheDirectory).build(manifest);
+        this.manifest = manifest;
+        this.namespaces = namespaces;
+        namespaces.warmUp();
+    }
+
+    /** Starts one container in {@code scratch}, waits for its first HTTP answer, removes it; returns nanoseconds to the answer. */
+    public long timeToFirstAnswer(String id, Path scratch) throws IOException, InterruptedException {
+        InstanceNetwork network = namespaces.take(0);
+        Process process = null;
+        try {
+            ContainerSpec spec = new ContainerSpec(rootfs.args(),
+                    List.of("PATH=/usr/bin:/bin", "HOST=0.0.0.0", "PORT=8080", "GOMAXPROCS=1"), rootfs.path(),
+                    manifest.name().value(), network.path(), "/" + CgroupsPaths.container(id),
+                    manifest.memoryMib() * 1024L * 1024L, manifest.vcpus(), ManifestDefaults.PIDS_MAX, runtime.seccomp());
+            Path bundle = Files.createDirectories(scratch.resolve(id));
+            JSON.writeValue(bundle.resolve("config.json").toFile(), spec.toOci());
+            Files.createDirectories(runtime.stateRoot());
+            long start = System.nanoTime();
+            process = new ProcessBuilder(runtime.runCommand("run", "--bundle", bundle.toString(), id))
+                    .redirectInput(new File("/dev/null")).redirectErrorStream(true)
+                    .redirectOutput(bundle.resolve("output.log").toFile()).start();
+            while (!answers(network.instanceAddress())) {
+                if (!process.isAlive()) {
+                    throw new IOException(runtime.name() + " exited before the function answered: "
+                            + Files.readString(bundle.resolve("output.log")));
+                }
+                Thread.sleep(0, 200_000);
+            }
+            return System.nanoTime() - start;
+        } finally {
+            OciContainers.remove(runtime.binary(), runtime.stateRoot().toString(), id);
+            if (process != null) {
+                process.waitFor();
+            }
+            dev.edgefaas.host.cgroup.Cgroups.removeEverywhere(id);
+            namespaces.release(network);
+        }
+    }
+
+    private static boolean answers(String address) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(address, 8080), 100);
+            socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes());
+            byte[] status = socket.getInputStream().readNBytes(12);
+            return new String(status).startsWith("HTTP/1.1 200");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

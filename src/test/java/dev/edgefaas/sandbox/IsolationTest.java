@@ -1,0 +1,114 @@
+package dev.edgefaas.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.edgefaas.platform.SandboxCatalog;
+import dev.edgefaas.testing.Fixtures;
+import dev.edgefaas.testing.TestPlatform;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Instances of isolating sandboxes reach nothing but the callback port: not other functions'
+ * instances, not the management API, not other host ports; and their limits hold while the
+ * platform and other functions keep serving.
+ */
+abstract class IsolationTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private TestPlatform platform;
+
+    abstract String sandbox();
+
+    @BeforeEach
+    void startPlatform() {
+        Availability availability = SandboxCatalog.probeOnly().get(sandbox()).probe();
+        if (!availability.usable()) {
+            System.out.println("SKIPPED " + getClass().getSimpleName() + ": " + availability.summary());
+        }
+        Assumptions.assumeTrue(availability.usable(), () -> sandbox() + " cannot run here: " + availability.summary());
+        platform = new TestPlatform(sandbox());
+    }
+
+    @AfterEach
+    void closePlatform() {
+        if (platform != null) {
+            platform.close();
+        }
+    }
+
+    @Test
+    void anInstanceReachesNeitherAnotherFunctionNorTheManagementApiNorOtherHostPorts() throws Exception {
+        platform.deploySample("hello-go", "target", "");
+        platform.get("/function/target/");
+        URI target = URI.create(platform.instances("target").getFirst().endpoint());
+        platform.deploy("prober", Fixtures.nodeManifest(Fixtures.nodeFixture("prober.js"), ""));
+        platform.get("/function/prober/");
+        String linkHost = hostSideOf(URI.create(platform.instances("prober").getFirst().endpoint()).getHost());
+        int admin = platform.platform().adminPort();
+
+        try (ServerSocket hostPort = new ServerSocket(0, 50, InetAddress.getByName("0.0.0.0"))) {
+            // The one thing it may reach: proves the probe can connect at all.
+            assertThat(probe(linkHost + ":" + platform.platform().callbackPort())).isEqualTo("connected");
+
+            assertThat(probe(target.getHost() + ":" + target.getPort())).startsWith("blocked");
+            assertThat(probe(linkHost + ":" + admin)).startsWith("blocked");
+            assertThat(probe("127.0.0.1:" + admin)).startsWith("blocked");
+            assertThat(probe(linkHost + ":" + hostPort.getLocalPort())).startsWith("blocked");
+            assertThat(probe("127.0.0.1:" + hostPort.getLocalPort())).startsWith("blocked");
+            assertThat(probe(linkHost + ":" + platform.platform().port())).startsWith("blocked");
+        }
+    }
+
+    @Test
+    void aMemoryHogIsStoppedAtItsLimitAndReportedWhileOthersKeepServing() {
+        platform.deploySample("alloc-go", "hog", "\"memory-mib\": 512");
+        platform.deploySample("hello-go", "bystander", "");
+        assertThat(platform.get("/function/bystander/").statusCode()).isEqualTo(200);
+
+        HttpResponse<String> hog = platform.get("/function/hog/?mib=1024");
+
+        assertThat(hog.statusCode()).isEqualTo(502);
+        assertThat(hog.body()).contains("out of memory");
+        assertThat(platform.get("/function/bystander/").body()).isEqualTo("hello\n");
+        assertThat(platform.get("/function/hog/?mib=16").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aForkBombIsContainedByThePidsLimit() throws Exception {
+        platform.deploy("bomb", Fixtures.nodeManifest(Fixtures.nodeFixture("prober.js"), "\"memory-mib\": 8192"));
+        platform.deploySample("hello-go", "bystander", "");
+
+        HttpResponse<String> bomb = platform.get("/function/bomb/?fork=1000");
+
+        assertThat(platform.get("/function/bystander/").body()).isEqualTo("hello\n");
+        if (bomb.statusCode() == 200) {
+            JsonNode result = JSON.readTree(bomb.body());
+            assertThat(result.path("spawned").asInt()).isLessThan(dev.edgefaas.function.ManifestDefaults.PIDS_MAX);
+            assertThat(result.path("error").asText()).isNotEmpty();
+        } else {
+            // The runtime itself could not make a thread past the limit and the instance died of it.
+            assertThat(bomb.statusCode()).isEqualTo(502);
+        }
+    }
+
+    private String probe(String hostAndPort) {
+        return platform.get("/function/prober/?connect=" + hostAndPort).body();
+    }
+
+    /** The host's end of an instance's /30 link: the address just below the instance's. */
+    private static String hostSideOf(String instanceAddress) {
+        String[] octets = instanceAddress.split("\\.");
+        if (instanceAddress.startsWith("127.")) {
+            return instanceAddress;
+        }
+        return octets[0] + "." + octets[1] + "." + octets[2] + "." + (Integer.parseInt(octets[3]) - 1);
+    }
+}

@@ -1,0 +1,90 @@
+package dev.edgefaas.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.edgefaas.host.StateDirectory;
+import dev.edgefaas.platform.Platform;
+import dev.edgefaas.platform.PlatformConfig;
+import dev.edgefaas.platform.SampleFunctions;
+import dev.edgefaas.platform.SandboxCatalog;
+import dev.edgefaas.testing.HostTraces;
+import dev.edgefaas.testing.ServeProcess;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** A gateway killed with SIGKILL while 20 instances run: the next start removes every trace of them. */
+class KilledGatewayTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private Path stateDirectory;
+
+    @AfterEach
+    void removeState() {
+        if (stateDirectory != null) {
+            Platform.start(PlatformConfig.ephemeral(stateDirectory, "process")).close();
+            StateDirectory.deleteTree(stateDirectory);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"runc", "runsc"})
+    void theNextStartRemovesContainersNamespacesCgroupsAndRecordsOfTwentyInstances(String sandbox) throws Exception {
+        Availability availability = SandboxCatalog.probeOnly().get(sandbox).probe();
+        Assumptions.assumeTrue(availability.usable(), () -> sandbox + " cannot run here: " + availability.summary());
+        stateDirectory = Files.createTempDirectory("edgefaas-killed-");
+        List<String> ids = new ArrayList<>();
+        ServeProcess crashed = ServeProcess.start(stateDirectory, List.of(), "--sandbox", sandbox, "--no-samples");
+        try {
+            String manifest = "{\"runtime\": \"go\", \"artifact\": \""
+                    + SampleFunctions.functionsDirectory().resolve("go/hello") + "\", \"min-instances\": 20, \"max-instances\": 20}";
+            HttpResponse<String> deployed = http.send(HttpRequest.newBuilder(crashed.admin("/api/functions/many"))
+                    .PUT(HttpRequest.BodyPublishers.ofString(manifest)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(deployed.statusCode()).as(deployed.body()).isEqualTo(201);
+            await().atMost(Duration.ofSeconds(120)).until(() -> readyInstances(crashed).size() == 20);
+            readyInstances(crashed).forEach(i -> ids.add(i.path("id").asText()));
+        } finally {
+            crashed.kill();
+        }
+        assertThat(ids).hasSize(20);
+        assertThat(ids).as("containers outlive a SIGKILLed gateway").allSatisfy(id ->
+                assertThat(HostTraces.cgroups(id)).isNotEmpty());
+
+        try (ServeProcess restarted = ServeProcess.start(stateDirectory, List.of(), "--no-samples")) {
+            assertThat(restarted.output()).contains("instances left by an earlier run");
+            for (String id : ids) {
+                assertThat(HostTraces.cgroups(id)).as("cgroups of %s", id).isEmpty();
+                assertThat(HostTraces.containers(id)).as("container state of %s", id).isEmpty();
+            }
+            assertThat(HostTraces.networkObjects()).isEmpty();
+            try (Stream<Path> records = Files.list(stateDirectory.resolve("instances"))) {
+                assertThat(records).isEmpty();
+            }
+        }
+    }
+
+    private List<JsonNode> readyInstances(ServeProcess serve) throws Exception {
+        JsonNode instances = JSON.readTree(http.send(HttpRequest.newBuilder(serve.admin("/api/instances")).build(),
+                HttpResponse.BodyHandlers.ofString()).body());
+        List<JsonNode> ready = new ArrayList<>();
+        instances.forEach(i -> {
+            if (i.path("state").asText().equals("ready")) {
+                ready.add(i);
+            }
+        });
+        return ready;
+    }
+}

@@ -1,0 +1,8 @@
+package dev.edgefaas.sandbox;
+
+class RunscIsolationTest extends IsolationTest {
+    @Override
+    String sandbox() {
+        return "runsc";
+    }
+}
