@@ -92,10 +92,11 @@ final class OciInstance implements SandboxInstance {
     /**
      * On cgroup v1 the kernel counts an out-of-memory kill only in the container's own group,
      * which the runtime removes with the container; the instance group above it keeps its
-     * high-water mark. Killed by SIGKILL at the limit is out of memory.
+     * high-water mark. A failed exit at the limit is out of memory: runc reports the SIGKILL
+     * (137), runsc its sandbox's death (2).
      */
     private boolean killedAtItsLimit(OptionalInt exitCode) {
-        return exitCode.isPresent() && exitCode.getAsInt() == 128 + 9
+        return exitCode.isPresent() && exitCode.getAsInt() != 0
                 && group.memoryPeakBytes() >= memoryLimitBytes - OOM_MARGIN_BYTES;
     }
 

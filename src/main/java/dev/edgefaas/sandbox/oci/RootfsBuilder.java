@@ -15,7 +15,6 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -145,21 +144,30 @@ final class RootfsBuilder {
         }
     }
 
-    /** A digest of a built tree as it lies on disk, for tests of reproducibility. */
+    /** A digest of a built tree as it lies on disk (paths, contents, modes, times), for tests of reproducibility. */
     static String digestOfTree(Path rootfs) throws IOException {
         Map<String, Path> files = new TreeMap<>();
-        List<String> directories = new ArrayList<>();
+        StringBuilder metadata = new StringBuilder();
         try (Stream<Path> walk = Files.walk(rootfs)) {
-            for (Path path : walk.toList()) {
+            for (Path path : walk.sorted().toList()) {
                 String inside = "/" + rootfs.relativize(path);
                 if (Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
                     files.put(inside, path);
-                } else {
-                    directories.add(inside + " " + Files.getLastModifiedTime(path, LinkOption.NOFOLLOW_LINKS));
                 }
+                metadata.append(inside).append(' ')
+                        .append(PosixFilePermissions.toString(Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS)))
+                        .append(' ').append(Files.getLastModifiedTime(path, LinkOption.NOFOLLOW_LINKS)).append('\n');
             }
         }
-        return digest(files) + String.join(",", directories.stream().sorted().toList()).hashCode();
+        return digest(files) + ":" + HexFormat.of().formatHex(sha256(metadata.toString()));
+    }
+
+    private static byte[] sha256(String text) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static void fixTimes(Path rootfs) throws IOException {
