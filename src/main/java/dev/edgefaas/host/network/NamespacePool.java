@@ -51,10 +51,12 @@ public final class NamespacePool implements AutoCloseable {
 
     /**
      * A ready namespace for one instance whose callback goes to {@code callbackPort}; made now
-     * if none is waiting. Hand it back with {@link #release}.
+     * if none is waiting. The first call installs the firewall that lets instances reach that
+     * port and nothing else on the host. Hand it back with {@link #release}.
      */
     public InstanceNetwork take(int callbackPort) {
-        if (firewallInstalled.compareAndSet(false, true)) {
+        // Port 0: an instance that never calls back (a benchmark's raw container); no firewall of ours then.
+        if (callbackPort > 0 && firewallInstalled.compareAndSet(false, true)) {
             HostFirewall.install(callbackPort);
         }
         Entry entry = ready.pollFirst();
@@ -89,6 +91,11 @@ public final class NamespacePool implements AutoCloseable {
                 refilling.decrementAndGet();
             }
         });
+    }
+
+    /** How many namespaces are ready now. */
+    public int spares() {
+        return ready.size();
     }
 
     /** Starts keeping spares, so that the first instances find some ready. Idempotent. */
