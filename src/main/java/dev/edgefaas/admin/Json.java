@@ -29,7 +29,8 @@ final class Json {
                 .put("memory-mib", manifest.memoryMib())
                 .put("vcpus", manifest.vcpus())
                 .put("ready-timeout", Durations.format(manifest.readyTimeout()))
-                .put("queue-timeout", Durations.format(manifest.queueTimeout()));
+                .put("queue-timeout", Durations.format(manifest.queueTimeout()))
+                .put("network", manifest.network().key());
         ObjectNode env = node.putObject("env");
         manifest.env().forEach(env::put);
         return node;

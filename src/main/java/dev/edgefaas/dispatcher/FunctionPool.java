@@ -32,7 +32,11 @@ import java.util.logging.Logger;
 final class FunctionPool {
     private static final Logger LOG = Logger.getLogger(FunctionPool.class.getName());
     private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
-    private static final Duration EXIT_NOTICE_WAIT = Duration.ofMillis(100);
+    /**
+     * How long a failed request waits for its instance's exit notice. A fresh connection that
+     * failed means the instance is going; a runsc sandbox takes a while to report its death.
+     */
+    private static final Duration EXIT_NOTICE_WAIT = Duration.ofSeconds(1);
 
     private final FunctionManifest manifest;
     private final PreparedFunction prepared;
@@ -254,8 +258,8 @@ final class FunctionPool {
 
     /**
      * An instance that just failed a request may be dying: give the exit notice a moment to
-     * arrive, so that a retry does not pick the same corpse. A live instance (the failure was a
-     * stale connection) costs the retry this wait and is kept.
+     * arrive, so that a retry does not pick the same corpse and the answer can say why it died.
+     * A live instance costs the retry this wait and is kept.
      */
     private static void awaitExitNotice(LiveInstance instance) {
         try {

@@ -17,6 +17,7 @@ import java.util.Map;
  * @param singleUse    every request gets a fresh instance, stopped after it
  * @param readyTimeout how long a starting instance has to call back before it is failed
  * @param queueTimeout how long a request waits for capacity at {@code maxInstances}
+ * @param network      {@code isolated} (own network namespace, where the sandbox has them) or {@code host}
  */
 public record FunctionManifest(
         FunctionName name,
@@ -32,7 +33,20 @@ public record FunctionManifest(
         double vcpus,
         Map<String, String> env,
         Duration readyTimeout,
-        Duration queueTimeout) {
+        Duration queueTimeout,
+        Network network) {
+
+    /** How an instance is attached to the network. */
+    public enum Network {
+        /** Its own network namespace and /30 link: it reaches only the platform's callback port. */
+        ISOLATED,
+        /** The host's network, a loopback port per instance: faster to set up, no isolation. */
+        HOST;
+
+        public String key() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
 
     public FunctionManifest {
         env = Map.copyOf(env);
@@ -65,6 +79,6 @@ public record FunctionManifest(
 
     public FunctionManifest withSandbox(String otherSandbox) {
         return new FunctionManifest(name, runtime, artifact, otherSandbox, keepalive, concurrency, singleUse,
-                minInstances, maxInstances, memoryMib, vcpus, env, readyTimeout, queueTimeout);
+                minInstances, maxInstances, memoryMib, vcpus, env, readyTimeout, queueTimeout, network);
     }
 }

@@ -19,7 +19,7 @@ import java.util.TreeSet;
 public final class ManifestParser {
     static final Set<String> KEYS = Set.of("name", "runtime", "artifact", "sandbox", "keepalive",
             "concurrency", "single-use", "min-instances", "max-instances", "memory-mib", "vcpus", "env",
-            "ready-timeout", "queue-timeout");
+            "ready-timeout", "queue-timeout", "network");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ManifestDefaults defaults;
@@ -59,7 +59,8 @@ public final class ManifestParser {
                 vcpus(root),
                 env(root),
                 duration(root, "ready-timeout", ManifestDefaults.READY_TIMEOUT, Duration.ofMillis(100)),
-                duration(root, "queue-timeout", ManifestDefaults.QUEUE_TIMEOUT, Duration.ZERO));
+                duration(root, "queue-timeout", ManifestDefaults.QUEUE_TIMEOUT, Duration.ZERO),
+                network(root));
     }
 
     /** The name a manifest file declares, if any; used when deploying a file. */
@@ -178,6 +179,16 @@ public final class ManifestParser {
             throw new ManifestException(key, "must be at least " + Durations.format(min) + ", got " + node);
         }
         return value;
+    }
+
+    private static FunctionManifest.Network network(ObjectNode root) {
+        String value = text(root, "network", FunctionManifest.Network.ISOLATED.key());
+        for (FunctionManifest.Network network : FunctionManifest.Network.values()) {
+            if (network.key().equals(value)) {
+                return network;
+            }
+        }
+        throw new ManifestException("network", "'" + value + "' is not a network mode; use isolated or host");
     }
 
     private static Map<String, String> env(ObjectNode root) {

@@ -3,12 +3,27 @@ package dev.edgefaas.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.edgefaas.dispatcher.InstanceView;
+import dev.edgefaas.function.FunctionManifest;
+import dev.edgefaas.function.ManifestDefaults;
+import dev.edgefaas.function.ManifestParser;
+import dev.edgefaas.host.StateDirectory;
+import dev.edgefaas.host.cgroup.CgroupLayout;
+import dev.edgefaas.host.network.AddressPool;
+import dev.edgefaas.host.network.NamespacePool;
+import dev.edgefaas.platform.SampleFunctions;
 import dev.edgefaas.platform.SandboxCatalog;
 import dev.edgefaas.testing.Fixtures;
 import dev.edgefaas.testing.HostTraces;
 import dev.edgefaas.testing.TestPlatform;
+import java.net.InetSocketAddress;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
@@ -59,6 +74,72 @@ abstract class SandboxContractTest {
             assertThat(platform.instances(sample)).singleElement()
                     .satisfies(i -> assertThat(i.sandbox()).isEqualTo(sandbox()));
         }
+    }
+
+    @Test
+    void everySampleFunctionAnswersCorrectly() {
+        for (String sample : List.of("fib-go", "alloc-go", "read-go", "static-go")) {
+            platform.deploySample(sample, sample, "");
+        }
+
+        assertThat(platform.get("/function/fib-go/?n=1000").body()).contains("\"result\":817770325994397771");
+        assertThat(platform.get("/function/alloc-go/?mib=8").body()).contains("\"pages\":2048");
+        assertThat(platform.get("/function/read-go/").body()).contains("\"bytes\":52428800");
+        HttpResponse<String> file = platform.get("/function/static-go/");
+        assertThat(file.headers().firstValue("Content-Length")).hasValue("52428800");
+        assertThat(platform.get("/function/fib-go/?n=x").statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void theHostNetworkModeServesOnALoopbackPort() {
+        platform.deploySample("hello-go", "shared", "\"network\": \"host\"");
+
+        assertThat(platform.get("/function/shared/").body()).isEqualTo("hello\n");
+        assertThat(platform.instances("shared").getFirst().endpoint()).startsWith("http://127.0.0.1:");
+    }
+
+    @Test
+    void closingAnInstanceTwiceIsHarmlessAndLeavesNothingBehind() throws Exception {
+        // The backend alone, through the SPI, with a callback listener of the test's own.
+        Map<String, Readiness> starting = new ConcurrentHashMap<>();
+        HttpServer callbacks = HttpServer.create(new InetSocketAddress("0.0.0.0", 0), 0);
+        callbacks.createContext("/ready/", exchange -> {
+            Readiness readiness = starting.get(exchange.getRequestURI().getPath().substring("/ready/".length()));
+            if (readiness != null) {
+                readiness.signalReady();
+            }
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        callbacks.start();
+        Path stateRoot = Files.createTempDirectory("edgefaas-spi-");
+        try (StateDirectory state = StateDirectory.open(stateRoot);
+             NamespacePool namespaces = new NamespacePool(new AddressPool("10.217.0.0/16"), state, 0)) {
+            SandboxBackend backend = SandboxCatalog.detect(CgroupLayout.detect(), namespaces).get(sandbox());
+            FunctionManifest manifest = new ManifestParser(ManifestDefaults.forHost(sandbox()))
+                    .parse("spi-hello", SampleFunctions.manifest("hello-go"), SampleFunctions.functionsDirectory());
+            String id = "spi-hello-" + ProcessHandle.current().pid();
+            Readiness readiness = new Readiness();
+            starting.put(id, readiness);
+            SandboxInstance instance = backend.prepare(manifest).start(new InstanceRequest(id,
+                    callbacks.getAddress().getPort(), readiness, new ColdStartPhases(), state.newRecord(id, sandbox()),
+                    state.instanceDirectory(id)));
+            long pid = instance.pid().orElseThrow();
+            assertThat(HttpClient.newHttpClient().send(HttpRequest.newBuilder(instance.endpoint().resolve("/")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body()).isEqualTo("hello\n");
+
+            instance.close();
+            instance.close();
+
+            assertThat(instance.isAlive()).isFalse();
+            assertThat(HostTraces.alive(pid)).isFalse();
+            assertThat(HostTraces.cgroups(id)).isEmpty();
+            assertThat(HostTraces.containers(id)).isEmpty();
+        } finally {
+            callbacks.stop(0);
+            StateDirectory.deleteTree(stateRoot);
+        }
+        assertThat(HostTraces.networkObjects()).allMatch(o -> !o.contains("10.217"));
     }
 
     @Test

@@ -19,7 +19,7 @@ final class IpCommand {
         run(command, String.join("\n", commands) + "\n");
     }
 
-    /** Runs a command; returns false instead of throwing when {@code mayFail}. */
+    /** Runs a command; throws with what it printed if it fails. */
     static boolean run(List<String> command, String input) {
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -37,6 +37,20 @@ final class IpCommand {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new NetworkException("interrupted while running " + String.join(" ", command));
+        }
+    }
+
+    /** Runs a command and returns what it printed; empty if it failed. */
+    static String output(List<String> command) {
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            return process.waitFor() == 0 ? output : "";
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
         }
     }
 

@@ -7,7 +7,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -34,7 +33,8 @@ public final class NamespacePool implements AutoCloseable {
     private final AtomicInteger counter = new AtomicInteger();
     private final LinkedBlockingDeque<Entry> ready = new LinkedBlockingDeque<>();
     private final AtomicInteger refilling = new AtomicInteger();
-    private final AtomicBoolean firewallInstalled = new AtomicBoolean();
+    /** The callback port this pool let through the firewall, 0 before the first instance. */
+    private final java.util.concurrent.atomic.AtomicInteger allowedCallbackPort = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean closed;
 
     private record Entry(InstanceNetwork network, InstanceRecord record) {
@@ -56,8 +56,8 @@ public final class NamespacePool implements AutoCloseable {
      */
     public InstanceNetwork take(int callbackPort) {
         // Port 0: an instance that never calls back (a benchmark's raw container); no firewall of ours then.
-        if (callbackPort > 0 && firewallInstalled.compareAndSet(false, true)) {
-            HostFirewall.install(callbackPort);
+        if (callbackPort > 0 && allowedCallbackPort.compareAndSet(0, callbackPort)) {
+            HostFirewall.allow(callbackPort);
         }
         Entry entry = ready.pollFirst();
         refill();
@@ -152,8 +152,8 @@ public final class NamespacePool implements AutoCloseable {
             addresses.release(entry.network().link());
             entry.record().delete();
         }
-        if (firewallInstalled.get()) {
-            HostFirewall.remove();
+        if (allowedCallbackPort.get() > 0) {
+            HostFirewall.withdraw(allowedCallbackPort.get());
         }
     }
 }

@@ -101,7 +101,7 @@ public final class OciBackend implements SandboxBackend {
             throw new SandboxException(runtimeName + " needs the platform's network namespace pool");
         }
         RootfsBuilder.Rootfs rootfs = new RootfsBuilder(cacheDirectory).build(manifest);
-        if (runtime.ownNetwork()) {
+        if (runtime.ownNetwork() && manifest.network() == FunctionManifest.Network.ISOLATED) {
             namespaces.warmUp();
         }
         return new OciFunction(manifest, runtime, rootfs, cgroups, namespaces);

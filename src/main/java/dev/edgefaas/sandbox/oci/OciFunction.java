@@ -59,7 +59,8 @@ final class OciFunction implements PreparedFunction {
         InstanceNetwork network = null;
         OciInstance instance = null;
         try {
-            network = runtime.ownNetwork() ? namespaces.take(request.callbackPort()) : null;
+            boolean isolated = runtime.ownNetwork() && manifest.network() == FunctionManifest.Network.ISOLATED;
+            network = isolated ? namespaces.take(request.callbackPort()) : null;
             String hostAddress = network != null ? network.hostAddress() : "127.0.0.1";
             String instanceAddress = network != null ? network.instanceAddress() : "127.0.0.1";
             int port = network != null ? INSTANCE_PORT : LoopbackPorts.free();
