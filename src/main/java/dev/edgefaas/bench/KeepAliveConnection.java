@@ -36,6 +36,23 @@ public final class KeepAliveConnection implements AutoCloseable {
 
     /** Sends one GET and reads the whole answer; returns its status code. */
     public int get() throws IOException {
+        return exchange(null).status();
+    }
+
+    /** Sends one GET, reads the whole answer, fails unless it is 200; returns {@code header}'s value or "". */
+    public String getWithHeader(String header) throws IOException {
+        Answer answer = exchange(header);
+        if (answer.status() != 200) {
+            throw new IOException("answered " + answer.status());
+        }
+        return answer.header();
+    }
+
+    private record Answer(int status, String header) {
+    }
+
+    private Answer exchange(String wantedHeader) throws IOException {
+        String wanted = "";
         out.write(request);
         out.flush();
         String statusLine = readLine();
@@ -49,6 +66,9 @@ public final class KeepAliveConnection implements AutoCloseable {
             int colon = line.indexOf(':');
             String name = line.substring(0, colon).trim();
             String value = line.substring(colon + 1).trim();
+            if (wantedHeader != null && name.equalsIgnoreCase(wantedHeader)) {
+                wanted = value;
+            }
             if (name.equalsIgnoreCase("content-length")) {
                 contentLength = Long.parseLong(value);
             } else if (name.equalsIgnoreCase("transfer-encoding") && value.equalsIgnoreCase("chunked")) {
@@ -65,7 +85,7 @@ public final class KeepAliveConnection implements AutoCloseable {
         } else if (contentLength > 0) {
             discard(contentLength);
         }
-        return status;
+        return new Answer(status, wanted);
     }
 
     private void discard(long bytes) throws IOException {

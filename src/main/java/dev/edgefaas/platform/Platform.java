@@ -68,6 +68,7 @@ public final class Platform implements AutoCloseable {
             Map<String, Consumer<InstanceRecord>> reapers = new LinkedHashMap<>();
             backends.forEach((name, backend) -> reapers.put(name, backend::reap));
             reapers.put(NamespacePool.RECORD_BACKEND, NamespacePool::reap);
+            reapers.put(NamespacePool.FIREWALL_RECORD_BACKEND, NamespacePool::reapFirewall);
             List<String> reaped = Reaper.reapLeftovers(state, reapers);
             if (!reaped.isEmpty()) {
                 LOG.info(() -> "removed " + reaped.size() + " instances left by an earlier run: " + reaped);

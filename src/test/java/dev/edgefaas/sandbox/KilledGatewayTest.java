@@ -70,6 +70,7 @@ class KilledGatewayTest {
                 assertThat(HostTraces.containers(id)).as("container state of %s", id).isEmpty();
             }
             assertThat(HostTraces.networkObjects()).isEmpty();
+            assertThat(HostTraces.firewallRules()).isEmpty();
             try (Stream<Path> records = Files.list(stateDirectory.resolve("instances"))) {
                 assertThat(records).isEmpty();
             }

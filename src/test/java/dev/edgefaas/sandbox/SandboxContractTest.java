@@ -182,10 +182,12 @@ abstract class SandboxContractTest {
         }
         try (var files = Files.list(platform.stateDirectory().resolve("instances"))) {
             assertThat(files.map(f -> f.getFileName().toString()))
-                    .allMatch(name -> name.startsWith("ef"), "only spare network namespaces remain recorded");
+                    .allMatch(name -> name.startsWith("ef") || name.startsWith("firewall-"),
+                            "only spare network namespaces and the firewall rule remain recorded");
         }
         platform.close();
         platform = null;
         assertThat(HostTraces.networkObjects()).isEmpty();
+        assertThat(HostTraces.firewallRules()).isEmpty();
     }
 }

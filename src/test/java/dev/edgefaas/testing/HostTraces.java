@@ -63,6 +63,11 @@ public final class HostTraces {
         return found;
     }
 
+    /** Firewall rules edgefaas added. */
+    public static List<String> firewallRules() {
+        return run("iptables", "-w", "-S").stream().filter(line -> line.contains("EDGEFAAS")).toList();
+    }
+
     public static boolean alive(long pid) {
         return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }

@@ -21,6 +21,8 @@ public final class NamespacePool implements AutoCloseable {
     /** Every host-side link starts with it; the firewall matches on it. */
     static final String INTERFACE_PREFIX = "ef";
     public static final String RECORD_BACKEND = "netns";
+    public static final String FIREWALL_RECORD_BACKEND = "firewall";
+    private static final String RECORD_PORT = "port";
     private static final String RECORD_NAMESPACE = "netns";
     private static final String RECORD_INTERFACE = "host-interface";
     private static final Logger LOG = Logger.getLogger(NamespacePool.class.getName());
@@ -57,6 +59,8 @@ public final class NamespacePool implements AutoCloseable {
     public InstanceNetwork take(int callbackPort) {
         // Port 0: an instance that never calls back (a benchmark's raw container); no firewall of ours then.
         if (callbackPort > 0 && allowedCallbackPort.compareAndSet(0, callbackPort)) {
+            // Recorded first, like every host resource: a crashed run's rule is withdrawn by the next.
+            state.newRecord(firewallRecord(), FIREWALL_RECORD_BACKEND).put(RECORD_PORT, Integer.toString(callbackPort));
             HostFirewall.allow(callbackPort);
         }
         Entry entry = ready.pollFirst();
@@ -137,6 +141,15 @@ public final class NamespacePool implements AutoCloseable {
         IpCommand.runQuietly(List.of("ip", "link", "del", network.hostInterface()));
     }
 
+    /** Withdraws the firewall rule a crashed run recorded. */
+    public static void reapFirewall(InstanceRecord record) {
+        record.get(RECORD_PORT).ifPresent(port -> HostFirewall.withdraw(Integer.parseInt(port)));
+    }
+
+    private String firewallRecord() {
+        return "firewall-" + INTERFACE_PREFIX + runToken;
+    }
+
     /** Removes a namespace a crashed run recorded. */
     public static void reap(InstanceRecord record) {
         record.get(RECORD_NAMESPACE).ifPresent(name -> IpCommand.runQuietly(List.of("ip", "netns", "del", name)));
@@ -154,6 +167,7 @@ public final class NamespacePool implements AutoCloseable {
         }
         if (allowedCallbackPort.get() > 0) {
             HostFirewall.withdraw(allowedCallbackPort.get());
+            state.recordOf(firewallRecord()).ifPresent(InstanceRecord::delete);
         }
     }
 }

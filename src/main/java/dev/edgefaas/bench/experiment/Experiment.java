@@ -1,0 +1,29 @@
+package dev.edgefaas.bench.experiment;
+
+/**
+ * One measurement of the paper's section 4, run against one sandbox at a time. It assumes
+ * nothing about the sandbox beyond the SPI, so a sandbox added later joins it unchanged.
+ */
+public interface Experiment {
+
+    /** The name used on the command line and in the CSV, e.g. {@code cold-start}. */
+    String name();
+
+    /** The paper figure it reproduces, e.g. {@code Fig. 3}. */
+    String figure();
+
+    /** How many progress steps {@link #run} takes for these settings, for the time estimate. */
+    int steps(Settings settings);
+
+    /** Measures on {@code context}'s sandbox and emits rows; an interruption keeps what was emitted. */
+    void run(ExperimentContext context) throws Exception;
+
+    /**
+     * What a run is asked for.
+     *
+     * @param reps  repetitions where the paper repeated (paper: 100)
+     * @param quick CI scale: fewer points, shorter waits
+     */
+    record Settings(int reps, boolean quick) {
+    }
+}

@@ -1,0 +1,146 @@
+package dev.edgefaas.bench.report;
+
+import dev.edgefaas.bench.ResultRow;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Tidy results ({@link ResultRow#CSV_HEADER}) grouped into one {@link Summary} per
+ * (experiment, sandbox, language, parameter, metric). Summaries keep the order in which their
+ * first row appeared, so sandboxes appear in figures in the order the experiments ran them.
+ * Non-finite values (a failed repetition written as NaN) are left out of the statistics.
+ * Immutable.
+ */
+public final class ResultTable {
+    private final List<ResultRow> rows;
+    private final Map<SeriesKey, Summary> summaries;
+
+    private ResultTable(List<ResultRow> rows, Map<SeriesKey, Summary> summaries) {
+        this.rows = rows;
+        this.summaries = summaries;
+    }
+
+    /**
+     * Reads a results CSV. Blank lines are skipped, surrounding double quotes on a field are
+     * removed, an empty parameter is allowed.
+     *
+     * @throws UncheckedIOException     if the file cannot be read
+     * @throws IllegalArgumentException naming the file and line if the header or a row is malformed
+     */
+    public static ResultTable load(Path csv) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read results " + csv + ": " + e.getMessage(), e);
+        }
+        if (lines.isEmpty() || !lines.getFirst().replace("\uFEFF", "").strip().equals(ResultRow.CSV_HEADER)) {
+            throw new IllegalArgumentException(csv + ": first line must be the header '" + ResultRow.CSV_HEADER
+                    + "', found '" + (lines.isEmpty() ? "" : lines.getFirst()) + "'");
+        }
+        List<ResultRow> rows = new ArrayList<>();
+        for (int i = 1; i < lines.size(); i++) {
+            if (!lines.get(i).isBlank()) {
+                rows.add(parse(lines.get(i), csv + ":" + (i + 1)));
+            }
+        }
+        return of(rows);
+    }
+
+    /** Groups rows already in memory; units must agree within a group. */
+    public static ResultTable of(List<ResultRow> rows) {
+        Map<SeriesKey, List<ResultRow>> groups = new LinkedHashMap<>();
+        for (ResultRow row : rows) {
+            groups.computeIfAbsent(keyOf(row), k -> new ArrayList<>()).add(row);
+        }
+        Map<SeriesKey, Summary> summaries = new LinkedHashMap<>();
+        groups.forEach((key, group) -> {
+            String unit = group.getFirst().unit();
+            for (ResultRow row : group) {
+                if (!row.unit().equals(unit)) {
+                    throw new IllegalArgumentException("mixed units for " + key + ": '" + unit + "' and '"
+                            + row.unit() + "'; one measurement must use one unit");
+                }
+            }
+            double[] values = group.stream().mapToDouble(ResultRow::value).filter(Double::isFinite).toArray();
+            if (values.length > 0) {
+                summaries.put(key, Summary.of(key, unit, values));
+            }
+        });
+        return new ResultTable(List.copyOf(rows), summaries);
+    }
+
+    public static SeriesKey keyOf(ResultRow row) {
+        return new SeriesKey(row.experiment(), row.sandbox(), row.language(), row.parameter(), row.metric());
+    }
+
+    public List<ResultRow> rows() {
+        return rows;
+    }
+
+    /** All summaries, in order of first appearance. */
+    public List<Summary> summaries() {
+        return List.copyOf(summaries.values());
+    }
+
+    /** Summaries of one experiment, in order of first appearance. */
+    public List<Summary> summaries(String experiment) {
+        return summaries.values().stream().filter(s -> s.key().experiment().equals(experiment)).toList();
+    }
+
+    public Optional<Summary> find(SeriesKey key) {
+        return Optional.ofNullable(summaries.get(key));
+    }
+
+    /** Experiments in order of first appearance. */
+    public List<String> experiments() {
+        return distinct(summaries.values().stream().map(s -> s.key().experiment()).toList());
+    }
+
+    /** Sandboxes (or paper targets) in order of first appearance. */
+    public List<String> sandboxes() {
+        return distinct(summaries.values().stream().map(s -> s.key().sandbox()).toList());
+    }
+
+    public boolean isEmpty() {
+        return summaries.isEmpty();
+    }
+
+    private static List<String> distinct(List<String> values) {
+        Set<String> seen = new LinkedHashSet<>(values);
+        return List.copyOf(seen);
+    }
+
+    private static ResultRow parse(String line, String where) {
+        String[] fields = line.split(",", -1);
+        if (fields.length != 8) {
+            throw new IllegalArgumentException(where + ": expected 8 comma-separated fields ("
+                    + ResultRow.CSV_HEADER + "), found " + fields.length + " in '" + line + "'");
+        }
+        for (int i = 0; i < fields.length; i++) {
+            fields[i] = unquote(fields[i].strip());
+        }
+        try {
+            return new ResultRow(fields[0], fields[1], fields[2], fields[3], Integer.parseInt(fields[4]), fields[5],
+                    Double.parseDouble(fields[6]), fields[7]);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(where + ": repetition must be an integer and value a number, found '"
+                    + fields[4] + "' and '" + fields[6] + "'", e);
+        }
+    }
+
+    private static String unquote(String field) {
+        boolean quoted = field.length() >= 2 && field.startsWith("\"") && field.endsWith("\"");
+        return quoted ? field.substring(1, field.length() - 1) : field;
+    }
+}
