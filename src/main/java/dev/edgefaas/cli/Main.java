@@ -1,5 +1,7 @@
 package dev.edgefaas.cli;
 
+import dev.edgefaas.bench.experiment.Experiment;
+import dev.edgefaas.bench.experiment.ExperimentCatalog;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -23,7 +25,17 @@ public final class Main implements Runnable {
     }
 
     static CommandLine commandLine() {
-        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+        CommandLine commandLine = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+        CommandLine bench = commandLine.getSubcommands().get("bench");
+        for (Experiment experiment : ExperimentCatalog.all()) {
+            if (!bench.getSubcommands().containsKey(experiment.name())) {
+                CommandLine line = new CommandLine(new ExperimentCommand(experiment));
+                line.getCommandSpec().usageMessage().description(
+                        "Runs the " + experiment.name() + " experiment (" + experiment.figure() + ") and appends its rows to a CSV.");
+                bench.addSubcommand(experiment.name(), line);
+            }
+        }
+        return commandLine;
     }
 
     @Override

@@ -1,8 +1,13 @@
 package dev.edgefaas.bench.report;
 
+import java.math.BigInteger;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -11,6 +16,7 @@ import java.util.stream.Collectors;
  * flag {@code static} and {@code clients} = {@code 4}; the empty string has no items.
  */
 final class Parameters {
+    private static final Pattern CHUNK = Pattern.compile("\\d+|\\D+");
 
     private Parameters() {
     }
@@ -33,6 +39,13 @@ final class Parameters {
         return items;
     }
 
+    /** The items as written, {@code name=value} or a flag, without order. */
+    static Set<String> items(String parameter) {
+        return parse(parameter).entrySet().stream()
+                .map(e -> e.getValue().isEmpty() ? e.getKey() : e.getKey() + "=" + e.getValue())
+                .collect(Collectors.toSet());
+    }
+
     /** The value of {@code name}, empty if the item is absent or a bare flag. */
     static Optional<String> value(String parameter, String name) {
         return Optional.ofNullable(parse(parameter).get(name)).filter(v -> !v.isEmpty());
@@ -50,6 +63,25 @@ final class Parameters {
                 .map(e -> e.getValue().isEmpty() ? e.getKey() : e.getKey() + "=" + e.getValue())
                 .collect(Collectors.joining(";"));
     }
+
+    /**
+     * Orders parameters as people read them: digit runs by their number, so {@code n=20} comes
+     * before {@code n=100}; the rest by character.
+     */
+    static final Comparator<String> NATURAL_ORDER = (a, b) -> {
+        Matcher left = CHUNK.matcher(a);
+        Matcher right = CHUNK.matcher(b);
+        while (left.find() && right.find()) {
+            String x = left.group();
+            String y = right.group();
+            boolean numbers = Character.isDigit(x.charAt(0)) && Character.isDigit(y.charAt(0));
+            int order = numbers ? new BigInteger(x).compareTo(new BigInteger(y)) : x.compareTo(y);
+            if (order != 0) {
+                return order;
+            }
+        }
+        return a.compareTo(b);
+    };
 
     /** The numeric value of {@code name}, e.g. {@code n=10} gives 10; empty if absent or not a number. */
     static Optional<Double> number(String parameter, String name) {

@@ -1,0 +1,54 @@
+package dev.edgefaas.bench.experiment;
+
+import dev.edgefaas.bench.BenchPlatform;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Runs experiments over sandboxes, each pair on a platform of its own, writing rows to one CSV as
+ * they come. A failing pair is reported and skipped; the others go on.
+ */
+public final class BenchRunner {
+    private static final Logger LOG = Logger.getLogger(BenchRunner.class.getName());
+
+    private final PrintStream console;
+
+    public BenchRunner(PrintStream console) {
+        this.console = console;
+    }
+
+    /** What went wrong, by experiment and sandbox, for the report's caveats. */
+    public record Failure(String experiment, String sandbox, String message) {
+    }
+
+    public List<Failure> run(List<Experiment> experiments, List<String> sandboxes, Experiment.Settings settings, Path csv) {
+        int steps = 0;
+        for (Experiment experiment : experiments) {
+            steps += experiment.steps(settings) * sandboxes.size();
+        }
+        Progress progress = new Progress(console, steps);
+        List<Failure> failures = new ArrayList<>();
+        try (ResultSink sink = new ResultSink(csv)) {
+            for (Experiment experiment : experiments) {
+                for (String sandbox : sandboxes) {
+                    try (BenchPlatform platform = new BenchPlatform(sandbox)) {
+                        experiment.run(new ExperimentContext(experiment, sandbox, settings, platform, sink, progress));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        failures.add(new Failure(experiment.name(), sandbox, "interrupted"));
+                        return failures;
+                    } catch (Exception e) {
+                        LOG.log(Level.FINE, "experiment failed", e);
+                        failures.add(new Failure(experiment.name(), sandbox, String.valueOf(e.getMessage())));
+                        progress.note(experiment.name() + " on " + sandbox + " failed: " + e.getMessage());
+                    }
+                }
+            }
+        }
+        return failures;
+    }
+}

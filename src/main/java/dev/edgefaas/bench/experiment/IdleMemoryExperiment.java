@@ -1,0 +1,62 @@
+package dev.edgefaas.bench.experiment;
+
+import dev.edgefaas.dispatcher.InstanceView;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Fig. 7: n idle instances; the host's MemAvailable drop as the paper measured it, and the
+ * memory charged to the instances' cgroups, which is steadier on a noisy host.
+ */
+public final class IdleMemoryExperiment implements Experiment {
+    @Override
+    public String name() {
+        return "idle-memory";
+    }
+
+    @Override
+    public String figure() {
+        return "Fig. 7";
+    }
+
+    static List<Integer> sizes(Settings settings) {
+        List<Integer> sizes = new ArrayList<>();
+        for (int n = 10; n <= (settings.quick() ? 10 : 100); n += 10) {
+            sizes.add(n);
+        }
+        return sizes;
+    }
+
+    @Override
+    public int steps(Settings settings) {
+        return ColdStartExperiment.LANGUAGES.size() * sizes(settings).size();
+    }
+
+    @Override
+    public void run(ExperimentContext context) throws Exception {
+        for (String language : ColdStartExperiment.LANGUAGES) {
+            for (int n : sizes(context.settings())) {
+                String function = "idle-mem-" + language;
+                double before = InstanceGroups.memAvailableMib();
+                context.platform().deploySample("hello-" + language, function,
+                        "\"min-instances\": " + n + ", \"max-instances\": " + n + ", \"keepalive\": \"1h\", \"ready-timeout\": \"120s\"");
+                long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+                while (context.instances(function).stream().filter(i -> i.state().equals("ready")).count() < n
+                        && System.nanoTime() < deadline) {
+                    Thread.sleep(100);
+                }
+                Thread.sleep(context.settings().quick() ? 1_000 : 5_000);
+                double after = InstanceGroups.memAvailableMib();
+                long charged = 0;
+                for (InstanceView instance : context.instances(function)) {
+                    charged += InstanceGroups.memoryBytes(instance.id()).orElse(0L);
+                }
+                context.emit(language, "n=" + n, 0, "memavailable_drop", before - after, "MiB");
+                context.emit(language, "n=" + n, 0, "per_instance", charged / 1048576.0 / n, "MiB");
+                context.platform().platform().dispatcher().remove(function, Duration.ofSeconds(30));
+                context.step(language + " n=" + n);
+            }
+        }
+    }
+}

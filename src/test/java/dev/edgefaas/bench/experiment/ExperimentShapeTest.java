@@ -1,0 +1,78 @@
+package dev.edgefaas.bench.experiment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every experiment at its smallest scale on the process sandbox: the CSV has the tidy shape,
+ * every value is a positive, plausible number. Benchmarks assert no speed; these check the data.
+ */
+class ExperimentShapeTest {
+    private static final Experiment.Settings SMALLEST = new Experiment.Settings(2, true);
+
+    @TempDir
+    Path directory;
+
+    @Test
+    void everyExperimentWritesTidyPositiveRowsForTheProcessSandbox() throws IOException {
+        Path csv = directory.resolve("results.csv");
+
+        List<BenchRunner.Failure> failures = new BenchRunner(System.err)
+                .run(ExperimentCatalog.all(), List.of("process"), SMALLEST, csv);
+
+        assertThat(failures).isEmpty();
+        List<String> lines = Files.readAllLines(csv);
+        assertThat(lines.getFirst()).isEqualTo("experiment,sandbox,language,parameter,repetition,metric,value,unit");
+        List<Row> rows = lines.stream().skip(1).map(Row::parse).toList();
+        assertThat(rows).allSatisfy(row -> {
+            assertThat(row.sandbox()).isEqualTo("process");
+            assertThat(row.unit()).isNotBlank();
+            assertThat(row.value()).as(row.toString()).isGreaterThanOrEqualTo(0);
+        });
+        Map<String, List<Row>> byExperiment = rows.stream().collect(Collectors.groupingBy(Row::experiment));
+        assertThat(byExperiment.keySet()).containsExactlyInAnyOrderElementsOf(
+                ExperimentCatalog.all().stream().map(Experiment::name).toList());
+    }
+
+    @Test
+    void workloadsTakeLongerThanANoOpAndColdStartsLongerThanWarmRequests() throws IOException {
+        Path csv = directory.resolve("results.csv");
+        new BenchRunner(System.err).run(List.of(new ColdStartExperiment(), WarmCallsExperiment.cpu(),
+                new WarmOverheadExperiment()), List.of("process"), SMALLEST, csv);
+        List<Row> rows = Files.readAllLines(csv).stream().skip(1).map(Row::parse).toList();
+
+        double coldGo = median(rows, "cold-start", "latency", "go");
+        double nodeCold = median(rows, "cold-start", "latency", "node");
+        double fib = median(rows, "cpu", "function_time", "go");
+        double warmMicros = rows.stream().filter(r -> r.experiment().equals("warm-overhead")
+                && r.parameter().equals("path=gateway") && r.metric().equals("latency_p50")).findFirst().orElseThrow().value();
+
+        assertThat(fib).as("fib(1e8) against a no-op warm request").isGreaterThan(warmMicros / 1000);
+        assertThat(coldGo).as("a cold start against a warm request").isGreaterThan(warmMicros / 1000);
+        assertThat(nodeCold).as("Node.js starts slower than a static Go binary").isGreaterThan(coldGo);
+    }
+
+    private static double median(List<Row> rows, String experiment, String metric, String language) {
+        List<Double> values = rows.stream()
+                .filter(r -> r.experiment().equals(experiment) && r.metric().equals(metric) && r.language().equals(language))
+                .map(Row::value).sorted().toList();
+        assertThat(values).as(experiment + " " + metric + " " + language).isNotEmpty();
+        return values.get(values.size() / 2);
+    }
+
+    private record Row(String experiment, String sandbox, String language, String parameter, int repetition,
+                       String metric, double value, String unit) {
+        static Row parse(String line) {
+            String[] f = line.split(",", -1);
+            return new Row(f[0], f[1], f[2], f[3], Integer.parseInt(f[4]), f[5], Double.parseDouble(f[6]), f[7]);
+        }
+    }
+}

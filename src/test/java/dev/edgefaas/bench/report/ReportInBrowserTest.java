@@ -1,0 +1,84 @@
+package dev.edgefaas.bench.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.edgefaas.bench.ResultRow;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The report as a reader sees it: opened in headless Chromium, every figure loaded, a screenshot taken. */
+class ReportInBrowserTest {
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Pattern LOADED = Pattern.compile("<title>figures (\\d+)/(\\d+)</title>");
+
+    @TempDir
+    Path directory;
+
+    @Test
+    void everyFigureOfTheReportRendersInChromium() throws Exception {
+        if (!Files.isExecutable(CHROMIUM)) {
+            System.out.println("SKIPPED ReportInBrowserTest: no " + CHROMIUM + " (apt-get install -y chromium)");
+        }
+        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM), "no " + CHROMIUM + ": apt-get install -y chromium");
+        Path csv = directory.resolve("results.csv");
+        List<String> lines = new ArrayList<>(List.of(ResultRow.CSV_HEADER));
+        for (String sandbox : List.of("process", "runc")) {
+            for (int rep = 1; rep <= 5; rep++) {
+                lines.add(new ResultRow("cold-start", sandbox, "go", "", rep, "latency", 10.0 * rep, "ms").csv());
+                lines.add(new ResultRow("cpu", sandbox, "go", "attempt=first", rep, "time", 900 + rep, "ms").csv());
+            }
+            for (int n = 10; n <= 30; n += 10) {
+                lines.add(new ResultRow("burst", sandbox, "go", "n=" + n, 1, "latency", 5.0 * n, "ms").csv());
+            }
+        }
+        Files.write(csv, lines);
+        Path html = Report.render(csv, directory, Map.of("cpu", "test"), List.of("synthetic data"));
+
+        // A copy of the report that, once loaded, puts how many of its images decoded into its title.
+        Path probe = directory.resolve("probe.html");
+        Files.writeString(probe, Files.readString(html).replace("</body>", """
+                <script>
+                window.addEventListener('load', () => {
+                  const images = [...document.images];
+                  const loaded = images.filter(i => i.complete && i.naturalWidth > 0).length;
+                  document.title = 'figures ' + loaded + '/' + images.length;
+                });
+                </script></body>"""));
+        String dom = chromium("--dump-dom", probe.toUri().toString());
+        chromium("--screenshot=" + directory.resolve("report.png"), "--window-size=1280,3000", html.toUri().toString());
+
+        Matcher loaded = LOADED.matcher(dom);
+        assertThat(loaded.find()).as("the probe's title in:%n%s", dom.substring(0, Math.min(500, dom.length()))).isTrue();
+        assertThat(Integer.parseInt(loaded.group(2))).isGreaterThanOrEqualTo(3);
+        assertThat(loaded.group(1)).isEqualTo(loaded.group(2));
+        byte[] screenshot = Files.readAllBytes(directory.resolve("report.png"));
+        assertThat(screenshot.length).isGreaterThan(10_000);
+        assertThat(new String(screenshot, 1, 3, StandardCharsets.US_ASCII)).isEqualTo("PNG");
+    }
+
+    private String chromium(String... arguments) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu",
+                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--allow-file-access-from-files", "--virtual-time-budget=10000",
+                "--user-data-dir=" + Files.createTempDirectory(directory, "chromium-")));
+        command.addAll(List.of(arguments));
+        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(120, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IOException("chromium did not finish: " + command);
+        }
+        return output;
+    }
+}
