@@ -6,10 +6,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every experiment at its smallest scale on the process sandbox: the CSV has the tidy shape,
@@ -21,12 +21,17 @@ class ExperimentShapeTest {
     @TempDir
     Path directory;
 
-    @Test
-    void everyExperimentWritesTidyPositiveRowsForTheProcessSandbox() throws IOException {
+    static List<String> experiments() {
+        return ExperimentCatalog.all().stream().map(Experiment::name).toList();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("experiments")
+    void anExperimentWritesTidyPositiveRowsForTheProcessSandbox(String name) throws IOException {
         Path csv = directory.resolve("results.csv");
 
         List<BenchRunner.Failure> failures = new BenchRunner(System.err)
-                .run(ExperimentCatalog.all(), List.of("process"), SMALLEST, csv);
+                .run(List.of(ExperimentCatalog.named(name).orElseThrow()), List.of("process"), SMALLEST, csv);
 
         assertThat(failures).isEmpty();
         List<String> lines = Files.readAllLines(csv);
@@ -35,18 +40,23 @@ class ExperimentShapeTest {
         assertThat(rows).allSatisfy(row -> {
             assertThat(row.sandbox()).isEqualTo("process");
             assertThat(row.unit()).isNotBlank();
-            assertThat(row.value()).as(row.toString()).isGreaterThanOrEqualTo(0);
+            assertThat(row.value()).as(row.toString()).isFinite();
+            // The host's MemAvailable moves with everything else on it: its drop may come out negative.
+            if (!row.metric().equals("memavailable_drop")) {
+                assertThat(row.value()).as(row.toString()).isGreaterThanOrEqualTo(0);
+            }
         });
-        Map<String, List<Row>> byExperiment = rows.stream().collect(Collectors.groupingBy(Row::experiment));
-        assertThat(byExperiment.keySet()).containsExactlyInAnyOrderElementsOf(
-                ExperimentCatalog.all().stream().map(Experiment::name).toList());
+        assertThat(rows).isNotEmpty().allSatisfy(row -> assertThat(row.experiment()).isEqualTo(name));
+        assertThat(rows).filteredOn(r -> r.metric().equals("per_instance"))
+                .allSatisfy(r -> assertThat(r.value()).isPositive());
     }
 
     @Test
     void workloadsTakeLongerThanANoOpAndColdStartsLongerThanWarmRequests() throws IOException {
         Path csv = directory.resolve("results.csv");
+        // Five repetitions: the first cold start of a fresh JVM is slow, and a median of two would be it.
         new BenchRunner(System.err).run(List.of(new ColdStartExperiment(), WarmCallsExperiment.cpu(),
-                new WarmOverheadExperiment()), List.of("process"), SMALLEST, csv);
+                new WarmOverheadExperiment()), List.of("process"), new Experiment.Settings(5, true), csv);
         List<Row> rows = Files.readAllLines(csv).stream().skip(1).map(Row::parse).toList();
 
         double coldGo = median(rows, "cold-start", "latency", "go");
