@@ -15,15 +15,40 @@ import java.util.List;
 /** A platform of its own for one benchmark: ephemeral ports, a temporary state directory. */
 public final class BenchPlatform implements AutoCloseable {
     private final Path stateDirectory;
+    private final boolean temporary;
     private final Platform platform;
 
+    /** A platform with a temporary state directory of its own: for tests, which may run side by side. */
     public BenchPlatform(String sandbox) {
+        this(sandbox, temporaryDirectory(), true);
+    }
+
+    /**
+     * A platform on {@code stateDirectory}, kept between runs: starting it reaps what an
+     * interrupted or crashed earlier benchmark left.
+     */
+    public BenchPlatform(String sandbox, Path stateDirectory) {
+        this(sandbox, stateDirectory, false);
+    }
+
+    private BenchPlatform(String sandbox, Path stateDirectory, boolean temporary) {
+        this.stateDirectory = stateDirectory;
+        this.temporary = temporary;
+        this.platform = Platform.start(PlatformConfig.ephemeral(stateDirectory, sandbox));
+    }
+
+    /** Where benchmarks keep their state: beside the platform's own. */
+    public static Path benchStateDirectory() {
+        Path root = StateDirectory.defaultRoot();
+        return root.resolveSibling(root.getFileName() + "-bench");
+    }
+
+    private static Path temporaryDirectory() {
         try {
-            stateDirectory = Files.createTempDirectory("edgefaas-bench-");
+            return Files.createTempDirectory("edgefaas-bench-");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        platform = Platform.start(PlatformConfig.ephemeral(stateDirectory, sandbox));
     }
 
     public Platform platform() {
@@ -67,7 +92,9 @@ public final class BenchPlatform implements AutoCloseable {
         try {
             platform.close();
         } finally {
-            StateDirectory.deleteTree(stateDirectory);
+            if (temporary) {
+                StateDirectory.deleteTree(stateDirectory);
+            }
         }
     }
 }

@@ -35,7 +35,7 @@ final class ColdStartOverheadCommand implements Callable<Integer> {
         for (String sandbox : sandboxes) {
             Path scratch = Files.createTempDirectory("edgefaas-raw-");
             Path rawState = Files.createTempDirectory("edgefaas-raw-state-");
-            try (BenchPlatform bench = new BenchPlatform(sandbox);
+            try (BenchPlatform bench = new BenchPlatform(sandbox, BenchPlatform.benchStateDirectory());
                  StateDirectory state = StateDirectory.open(rawState);
                  NamespacePool namespaces = new NamespacePool(new AddressPool("10.214.0.0/16"), state, 2)) {
                 bench.deploySample("hello-go", "cold", "\"single-use\": true, \"concurrency\": 1, \"max-instances\": 1");

@@ -26,7 +26,7 @@ final class ExperimentCommand implements Callable<Integer> {
         Path directory = Files.createDirectories(options.outputDirectory());
         Path csv = directory.resolve("results.csv");
         System.err.println(experiment.name() + " (" + experiment.figure() + ") on " + sandboxes + " -> " + csv);
-        List<BenchRunner.Failure> failures = new BenchRunner(System.err)
+        List<BenchRunner.Failure> failures = new BenchRunner(System.err, dev.edgefaas.bench.BenchPlatform.benchStateDirectory())
                 .run(List.of(experiment), sandboxes, options.settings(), csv);
         failures.forEach(f -> System.err.println("failed: " + f.experiment() + " on " + f.sandbox() + ": " + f.message()));
         System.out.println(csv);

@@ -43,7 +43,7 @@ final class WarmOverheadCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (BenchPlatform bench = new BenchPlatform(sandbox)) {
+        try (BenchPlatform bench = new BenchPlatform(sandbox, BenchPlatform.benchStateDirectory())) {
             bench.deploySample("hello-go", FUNCTION, "\"max-instances\": 1, \"concurrency\": 100000");
             URI gateway = bench.gateway(FUNCTION, "/");
             try (KeepAliveConnection first = new KeepAliveConnection(gateway)) {

@@ -112,6 +112,11 @@ public final class Platform implements AutoCloseable {
         return server.adminPort();
     }
 
+    /** What the names of this run's network namespaces, links and firewall chain start with. */
+    public String networkNamePrefix() {
+        return namespaces.namePrefix();
+    }
+
     /** The port instances call back on when ready. */
     public int callbackPort() {
         return server.callbackPort();

@@ -4,15 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.edgefaas.platform.SandboxCatalog;
 import dev.edgefaas.testing.Fixtures;
+import dev.edgefaas.testing.SandboxUnderTest;
 import dev.edgefaas.testing.TestPlatform;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -29,12 +28,7 @@ abstract class IsolationTest {
 
     @BeforeEach
     void startPlatform() {
-        Availability availability = SandboxCatalog.probeOnly().get(sandbox()).probe();
-        if (!availability.usable()) {
-            System.out.println("SKIPPED " + getClass().getSimpleName() + ": " + availability.summary());
-        }
-        Assumptions.assumeTrue(availability.usable(), () -> sandbox() + " cannot run here: " + availability.summary());
-        platform = new TestPlatform(sandbox());
+        platform = SandboxUnderTest.platformOrSkip(sandbox(), getClass());
     }
 
     @AfterEach

@@ -47,6 +47,7 @@ class KilledGatewayTest {
         Assumptions.assumeTrue(availability.usable(), () -> sandbox + " cannot run here: " + availability.summary());
         stateDirectory = Files.createTempDirectory("edgefaas-killed-");
         List<String> ids = new ArrayList<>();
+        String[] prefix = new String[1];
         ServeProcess crashed = ServeProcess.start(stateDirectory, List.of(), "--sandbox", sandbox, "--no-samples");
         try {
             String manifest = "{\"runtime\": \"go\", \"artifact\": \""
@@ -56,12 +57,18 @@ class KilledGatewayTest {
             assertThat(deployed.statusCode()).as(deployed.body()).isEqualTo(201);
             await().atMost(Duration.ofSeconds(120)).until(() -> readyInstances(crashed).size() == 20);
             readyInstances(crashed).forEach(i -> ids.add(i.path("id").asText()));
+            java.util.regex.Matcher namespace = java.util.regex.Pattern.compile("namespace (ef[0-9a-f]+)-")
+                    .matcher(readyInstances(crashed).getFirst().path("details").path("network").asText());
+            assertThat(namespace.find()).isTrue();
+            prefix[0] = namespace.group(1);
         } finally {
             crashed.kill();
         }
         assertThat(ids).hasSize(20);
         assertThat(ids).as("containers outlive a SIGKILLed gateway").allSatisfy(id ->
                 assertThat(HostTraces.cgroups(id)).isNotEmpty());
+        assertThat(HostTraces.networkObjects(prefix[0])).isNotEmpty();
+        assertThat(HostTraces.firewallRules(prefix[0])).isNotEmpty();
 
         try (ServeProcess restarted = ServeProcess.start(stateDirectory, List.of(), "--no-samples")) {
             assertThat(restarted.output()).contains("instances left by an earlier run");
@@ -69,8 +76,8 @@ class KilledGatewayTest {
                 assertThat(HostTraces.cgroups(id)).as("cgroups of %s", id).isEmpty();
                 assertThat(HostTraces.containers(id)).as("container state of %s", id).isEmpty();
             }
-            assertThat(HostTraces.networkObjects()).isEmpty();
-            assertThat(HostTraces.firewallRules()).isEmpty();
+            assertThat(HostTraces.networkObjects(prefix[0])).isEmpty();
+            assertThat(HostTraces.firewallRules(prefix[0])).isEmpty();
             try (Stream<Path> records = Files.list(stateDirectory.resolve("instances"))) {
                 assertThat(records).isEmpty();
             }

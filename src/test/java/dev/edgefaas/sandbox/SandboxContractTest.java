@@ -16,6 +16,7 @@ import dev.edgefaas.platform.SampleFunctions;
 import dev.edgefaas.platform.SandboxCatalog;
 import dev.edgefaas.testing.Fixtures;
 import dev.edgefaas.testing.HostTraces;
+import dev.edgefaas.testing.SandboxUnderTest;
 import dev.edgefaas.testing.TestPlatform;
 import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
@@ -28,7 +29,6 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -45,12 +45,7 @@ abstract class SandboxContractTest {
 
     @BeforeEach
     void startPlatform() {
-        Availability availability = SandboxCatalog.probeOnly().get(sandbox()).probe();
-        if (!availability.usable()) {
-            System.out.println("SKIPPED " + getClass().getSimpleName() + ": " + availability.summary());
-        }
-        Assumptions.assumeTrue(availability.usable(), () -> sandbox() + " cannot run here: " + availability.summary());
-        platform = new TestPlatform(sandbox());
+        platform = SandboxUnderTest.platformOrSkip(sandbox(), getClass());
     }
 
     @AfterEach
@@ -139,7 +134,7 @@ abstract class SandboxContractTest {
             callbacks.stop(0);
             StateDirectory.deleteTree(stateRoot);
         }
-        assertThat(HostTraces.networkObjects()).allMatch(o -> !o.contains("10.217"));
+        assertThat(HostTraces.networkObjects("ef")).allMatch(o -> !o.contains("10.217"));
     }
 
     @Test
@@ -185,9 +180,10 @@ abstract class SandboxContractTest {
                     .allMatch(name -> name.startsWith("ef") || name.startsWith("firewall-"),
                             "only spare network namespaces and the firewall rule remain recorded");
         }
+        String prefix = platform.platform().networkNamePrefix();
         platform.close();
         platform = null;
-        assertThat(HostTraces.networkObjects()).isEmpty();
-        assertThat(HostTraces.firewallRules()).isEmpty();
+        assertThat(HostTraces.networkObjects(prefix)).isEmpty();
+        assertThat(HostTraces.firewallRules(prefix)).isEmpty();
     }
 }

@@ -46,26 +46,27 @@ public final class HostTraces {
         return found;
     }
 
-    /** Network namespaces and links edgefaas made ({@code ef...}). */
-    public static List<String> networkObjects() {
+    /** Network namespaces and links whose names start with {@code prefix} (edgefaas's all start with {@code ef}). */
+    public static List<String> networkObjects(String prefix) {
         List<String> found = new ArrayList<>();
         for (String line : run("ip", "netns", "list")) {
-            if (line.startsWith("ef")) {
+            if (line.startsWith(prefix)) {
                 found.add("netns " + line);
             }
         }
         for (String line : run("ip", "-o", "link", "show")) {
             String[] fields = line.split(":\\s+");
-            if (fields.length > 1 && fields[1].startsWith("ef")) {
+            if (fields.length > 1 && fields[1].startsWith(prefix)) {
                 found.add("link " + fields[1]);
             }
         }
         return found;
     }
 
-    /** Firewall rules edgefaas added. */
-    public static List<String> firewallRules() {
-        return run("iptables", "-w", "-S").stream().filter(line -> line.contains("EDGEFAAS")).toList();
+    /** Firewall rules of the run whose links start with {@code prefix}. */
+    public static List<String> firewallRules(String prefix) {
+        String chain = "EDGEFAAS-" + prefix.toUpperCase(java.util.Locale.ROOT);
+        return run("iptables", "-w", "-S").stream().filter(line -> line.contains(chain) || line.contains(prefix + "+")).toList();
     }
 
     public static boolean alive(long pid) {

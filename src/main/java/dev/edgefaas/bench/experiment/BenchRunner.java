@@ -16,13 +16,33 @@ public final class BenchRunner {
     private static final Logger LOG = Logger.getLogger(BenchRunner.class.getName());
 
     private final PrintStream console;
+    private final java.util.function.Function<String, BenchPlatform> platforms;
 
+    /** A runner whose platforms keep their state in {@code stateDirectory} (the reaper cleans up after an interrupted run). */
+    public BenchRunner(PrintStream console, Path stateDirectory) {
+        this(console, sandbox -> new BenchPlatform(sandbox, stateDirectory));
+    }
+
+    /** A runner whose platforms have temporary state directories: for tests. */
     public BenchRunner(PrintStream console) {
+        this(console, BenchPlatform::new);
+    }
+
+    private BenchRunner(PrintStream console, java.util.function.Function<String, BenchPlatform> platforms) {
         this.console = console;
+        this.platforms = platforms;
     }
 
     /** What went wrong, by experiment and sandbox, for the report's caveats. */
     public record Failure(String experiment, String sandbox, String message) {
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // The JVM is already shutting down: the hook runs and closes the platform.
+        }
     }
 
     public List<Failure> run(List<Experiment> experiments, List<String> sandboxes, Experiment.Settings settings, Path csv) {
@@ -35,7 +55,11 @@ public final class BenchRunner {
         try (ResultSink sink = new ResultSink(csv)) {
             for (Experiment experiment : experiments) {
                 for (String sandbox : sandboxes) {
-                    try (BenchPlatform platform = new BenchPlatform(sandbox)) {
+                    BenchPlatform platform = platforms.apply(sandbox);
+                    // Ctrl-C or SIGTERM: the rows so far are on disk; stop the instances too.
+                    Thread stopOnSignal = new Thread(platform::close, "bench-interrupted");
+                    Runtime.getRuntime().addShutdownHook(stopOnSignal);
+                    try (platform) {
                         experiment.run(new ExperimentContext(experiment, sandbox, settings, platform, sink, progress));
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
@@ -45,6 +69,8 @@ public final class BenchRunner {
                         LOG.log(Level.FINE, "experiment failed", e);
                         failures.add(new Failure(experiment.name(), sandbox, String.valueOf(e.getMessage())));
                         progress.note(experiment.name() + " on " + sandbox + " failed: " + e.getMessage());
+                    } finally {
+                        removeHook(stopOnSignal);
                     }
                 }
             }

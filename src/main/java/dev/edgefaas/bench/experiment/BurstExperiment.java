@@ -20,11 +20,7 @@ public final class BurstExperiment implements Experiment {
     }
 
     static List<Integer> sizes(Settings settings) {
-        List<Integer> sizes = new ArrayList<>();
-        for (int n = 10; n <= (settings.quick() ? 20 : 100); n += 10) {
-            sizes.add(n);
-        }
-        return sizes;
+        return Settings.tens(settings.quick() ? 20 : 100);
     }
 
     @Override

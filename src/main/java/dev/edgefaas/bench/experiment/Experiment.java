@@ -25,5 +25,9 @@ public interface Experiment {
      * @param quick CI scale: fewer points, shorter waits
      */
     record Settings(int reps, boolean quick) {
+        /** The paper's instance counts: 10, 20, ... up to {@code max}. */
+        static java.util.List<Integer> tens(int max) {
+            return java.util.stream.IntStream.rangeClosed(1, max / 10).map(i -> i * 10).boxed().toList();
+        }
     }
 }

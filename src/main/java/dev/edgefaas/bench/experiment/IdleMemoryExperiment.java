@@ -2,7 +2,6 @@ package dev.edgefaas.bench.experiment;
 
 import dev.edgefaas.dispatcher.InstanceView;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -21,11 +20,7 @@ public final class IdleMemoryExperiment implements Experiment {
     }
 
     static List<Integer> sizes(Settings settings) {
-        List<Integer> sizes = new ArrayList<>();
-        for (int n = 10; n <= (settings.quick() ? 10 : 100); n += 10) {
-            sizes.add(n);
-        }
-        return sizes;
+        return Settings.tens(settings.quick() ? 10 : 100);
     }
 
     @Override

@@ -4,66 +4,49 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Keeps instances in network namespaces away from the host: packets arriving on their links
- * ({@code ef*} interfaces) may only answer connections the host opened (the gateway's requests)
- * or open a platform's callback port. Nothing else on the host, the management API included,
- * is reachable. Several platforms on one host each add and remove their own callback port.
+ * Keeps one platform's instances in network namespaces away from the host: packets arriving on
+ * its links ({@code ef<run>*} interfaces) may only answer connections the host opened (the
+ * gateway's requests) or open the platform's callback port. Nothing else on the host, the
+ * management API included, is reachable. Each platform run has a chain of its own, so runs on
+ * one host never touch each other's rules.
  */
 final class HostFirewall {
-    static final String CHAIN = "EDGEFAAS-IN";
-    private static final List<String> JUMP = List.of("INPUT", "-i", NamespacePool.INTERFACE_PREFIX + "+", "-j", CHAIN);
-    private static final List<String> ANSWERS = List.of(CHAIN, "-m", "conntrack", "--ctstate", "ESTABLISHED,RELATED", "-j", "ACCEPT");
-    private static final List<String> DROP_REST = List.of(CHAIN, "-j", "DROP");
+    private static final String CHAIN_PREFIX = "EDGEFAAS-";
 
-    private HostFirewall() {
+    private final String chain;
+    private final List<String> jump;
+
+    /** The firewall of the links whose names start with {@code interfacePrefix}. */
+    HostFirewall(String interfacePrefix) {
+        this.chain = CHAIN_PREFIX + interfacePrefix.toUpperCase(java.util.Locale.ROOT);
+        this.jump = List.of("INPUT", "-i", interfacePrefix + "+", "-j", chain);
     }
 
-    /** Lets instances open connections to {@code callbackPort}, setting up the chain if needed. Idempotent. */
-    static synchronized void allow(int callbackPort) {
-        if (!exists(List.of(CHAIN))) {
-            IpCommand.run(List.of("iptables", "-w", "-N", CHAIN), "");
-        }
-        if (!exists(DROP_REST)) {
-            IpCommand.run(command("-A", DROP_REST), "");
-        }
-        if (!exists(ANSWERS)) {
-            IpCommand.run(command("-I", ANSWERS), "");
-        }
-        List<String> callback = callbackRule(callbackPort);
-        if (!exists(callback)) {
-            IpCommand.run(command("-I", callback), "");
-        }
-        if (!exists(JUMP)) {
-            IpCommand.run(command("-I", JUMP), "");
-        }
+    String chain() {
+        return chain;
     }
 
-    /** Withdraws {@code callbackPort}; the last platform to leave removes the chain. Idempotent. */
-    static synchronized void withdraw(int callbackPort) {
-        while (exists(callbackRule(callbackPort))) {
-            IpCommand.run(command("-D", callbackRule(callbackPort)), "");
-        }
-        String rules = IpCommand.output(List.of("iptables", "-w", "-S", CHAIN));
-        if (rules.contains("--dport")) {
-            return;
-        }
-        while (exists(JUMP)) {
-            IpCommand.run(command("-D", JUMP), "");
-        }
-        IpCommand.runQuietly(List.of("iptables", "-w", "-F", CHAIN));
-        IpCommand.runQuietly(List.of("iptables", "-w", "-X", CHAIN));
+    /** Installs the chain letting instances open only {@code callbackPort}. Idempotent. */
+    void allow(int callbackPort) {
+        withdraw();
+        IpCommand.run(List.of("iptables", "-w", "-N", chain), "");
+        IpCommand.run(command("-A", List.of(chain, "-m", "conntrack", "--ctstate", "ESTABLISHED,RELATED", "-j", "ACCEPT")), "");
+        IpCommand.run(command("-A", List.of(chain, "-p", "tcp", "--dport", Integer.toString(callbackPort), "-j", "ACCEPT")), "");
+        IpCommand.run(command("-A", List.of(chain, "-j", "DROP")), "");
+        IpCommand.run(command("-I", jump), "");
     }
 
-    private static List<String> callbackRule(int port) {
-        return List.of(CHAIN, "-p", "tcp", "--dport", Integer.toString(port), "-j", "ACCEPT");
+    /** Removes the chain and the jump to it. Idempotent. */
+    void withdraw() {
+        while (exists(jump)) {
+            IpCommand.run(command("-D", jump), "");
+        }
+        IpCommand.runQuietly(List.of("iptables", "-w", "-F", chain));
+        IpCommand.runQuietly(List.of("iptables", "-w", "-X", chain));
     }
 
     private static boolean exists(List<String> rule) {
         try {
-            if (rule.size() == 1) {
-                IpCommand.run(List.of("iptables", "-w", "-S", rule.getFirst()), "");
-                return true;
-            }
             return IpCommand.run(command("-C", rule), "");
         } catch (NetworkException e) {
             return false;

@@ -22,7 +22,7 @@ public final class NamespacePool implements AutoCloseable {
     static final String INTERFACE_PREFIX = "ef";
     public static final String RECORD_BACKEND = "netns";
     public static final String FIREWALL_RECORD_BACKEND = "firewall";
-    private static final String RECORD_PORT = "port";
+    private static final String RECORD_INTERFACE_PREFIX = "interface-prefix";
     private static final String RECORD_NAMESPACE = "netns";
     private static final String RECORD_INTERFACE = "host-interface";
     private static final Logger LOG = Logger.getLogger(NamespacePool.class.getName());
@@ -33,6 +33,7 @@ public final class NamespacePool implements AutoCloseable {
     /** Names are unique per run, so a run never touches another's namespaces. */
     private final String runToken = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(0, 5);
     private final AtomicInteger counter = new AtomicInteger();
+    private final HostFirewall firewall;
     private final LinkedBlockingDeque<Entry> ready = new LinkedBlockingDeque<>();
     private final AtomicInteger refilling = new AtomicInteger();
     /** The callback port this pool let through the firewall, 0 before the first instance. */
@@ -49,6 +50,7 @@ public final class NamespacePool implements AutoCloseable {
         this.addresses = addresses;
         this.state = state;
         this.spares = spares;
+        this.firewall = new HostFirewall(namePrefix());
     }
 
     /**
@@ -59,9 +61,9 @@ public final class NamespacePool implements AutoCloseable {
     public InstanceNetwork take(int callbackPort) {
         // Port 0: an instance that never calls back (a benchmark's raw container); no firewall of ours then.
         if (callbackPort > 0 && allowedCallbackPort.compareAndSet(0, callbackPort)) {
-            // Recorded first, like every host resource: a crashed run's rule is withdrawn by the next.
-            state.newRecord(firewallRecord(), FIREWALL_RECORD_BACKEND).put(RECORD_PORT, Integer.toString(callbackPort));
-            HostFirewall.allow(callbackPort);
+            // Recorded first, like every host resource: a crashed run's chain is removed by the next.
+            state.newRecord(firewallRecord(), FIREWALL_RECORD_BACKEND).put(RECORD_INTERFACE_PREFIX, namePrefix());
+            firewall.allow(callbackPort);
         }
         Entry entry = ready.pollFirst();
         refill();
@@ -110,7 +112,7 @@ public final class NamespacePool implements AutoCloseable {
     }
 
     private Entry create() {
-        String name = INTERFACE_PREFIX + runToken + "-" + counter.incrementAndGet();
+        String name = namePrefix() + "-" + counter.incrementAndGet();
         String hostInterface = name + "h";
         AddressPool.Link link = addresses.allocate();
         InstanceRecord record = state.newRecord(name, RECORD_BACKEND);
@@ -141,13 +143,18 @@ public final class NamespacePool implements AutoCloseable {
         IpCommand.runQuietly(List.of("ip", "link", "del", network.hostInterface()));
     }
 
-    /** Withdraws the firewall rule a crashed run recorded. */
+    /** Removes the firewall chain a crashed run recorded. */
     public static void reapFirewall(InstanceRecord record) {
-        record.get(RECORD_PORT).ifPresent(port -> HostFirewall.withdraw(Integer.parseInt(port)));
+        record.get(RECORD_INTERFACE_PREFIX).ifPresent(prefix -> new HostFirewall(prefix).withdraw());
+    }
+
+    /** What the names of this pool's namespaces and links start with. */
+    public String namePrefix() {
+        return INTERFACE_PREFIX + runToken;
     }
 
     private String firewallRecord() {
-        return "firewall-" + INTERFACE_PREFIX + runToken;
+        return "firewall-" + namePrefix();
     }
 
     /** Removes a namespace a crashed run recorded. */
@@ -166,7 +173,7 @@ public final class NamespacePool implements AutoCloseable {
             entry.record().delete();
         }
         if (allowedCallbackPort.get() > 0) {
-            HostFirewall.withdraw(allowedCallbackPort.get());
+            firewall.withdraw();
             state.recordOf(firewallRecord()).ifPresent(InstanceRecord::delete);
         }
     }

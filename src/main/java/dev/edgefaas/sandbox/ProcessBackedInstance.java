@@ -1,0 +1,99 @@
+package dev.edgefaas.sandbox;
+
+import dev.edgefaas.host.OutputTail;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * What instances whose life is one host process share (a function, a runtime in the foreground,
+ * a VMM): identity, liveness, exit notification, and the diagnosis from its exit code and output.
+ * Subclasses say how to tell out-of-memory and how to stop.
+ */
+public abstract class ProcessBackedInstance implements SandboxInstance {
+    private static final int DIAGNOSIS_LINES = 20;
+
+    private final String id;
+    private final URI endpoint;
+    private final Map<String, String> details;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    protected final Process process;
+    private final Path output;
+
+    protected ProcessBackedInstance(String id, Process process, URI endpoint, Path output, Map<String, String> details) {
+        this.id = id;
+        this.process = process;
+        this.endpoint = endpoint;
+        this.output = output;
+        this.details = Map.copyOf(details);
+    }
+
+    @Override
+    public final String id() {
+        return id;
+    }
+
+    @Override
+    public final URI endpoint() {
+        return endpoint;
+    }
+
+    @Override
+    public final OptionalLong pid() {
+        return OptionalLong.of(process.pid());
+    }
+
+    @Override
+    public final Map<String, String> details() {
+        return details;
+    }
+
+    @Override
+    public final boolean isAlive() {
+        return process.isAlive();
+    }
+
+    @Override
+    public final void onExit(Runnable action) {
+        process.onExit().thenRun(action);
+    }
+
+    @Override
+    public final Diagnosis diagnose() {
+        OptionalInt exitCode = process.isAlive() ? OptionalInt.empty() : OptionalInt.of(process.exitValue());
+        boolean outOfMemory = !closed.get() && outOfMemory(exitCode);
+        return new Diagnosis(exitCode, outOfMemory, OutputTail.lastLines(output, DIAGNOSIS_LINES));
+    }
+
+    /** The diagnosis of an instance being given up on: waits briefly for its exit status first. */
+    public final Diagnosis diagnoseAfterStop() {
+        try {
+            process.waitFor(200, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return diagnose();
+    }
+
+    /** Whether the kernel killed it at its memory limit; asked only before the instance is closed. */
+    protected abstract boolean outOfMemory(OptionalInt exitCode);
+
+    /** Stops the instance and removes its host resources; called once. */
+    protected abstract void stop();
+
+    @Override
+    public final void close() {
+        if (closed.compareAndSet(false, true)) {
+            stop();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + " " + id + " (" + endpoint + ")";
+    }
+}
