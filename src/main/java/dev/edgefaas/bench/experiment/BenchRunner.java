@@ -16,6 +16,7 @@ public final class BenchRunner {
     private static final Logger LOG = Logger.getLogger(BenchRunner.class.getName());
 
     private final PrintStream console;
+    private final java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
     private final java.util.function.Function<String, BenchPlatform> platforms;
 
     /** A runner whose platforms keep their state in {@code stateDirectory} (the reaper cleans up after an interrupted run). */
@@ -55,9 +56,15 @@ public final class BenchRunner {
         try (ResultSink sink = new ResultSink(csv)) {
             for (Experiment experiment : experiments) {
                 for (String sandbox : sandboxes) {
+                    if (stopping.get()) {
+                        return failures;
+                    }
                     BenchPlatform platform = platforms.apply(sandbox);
-                    // Ctrl-C or SIGTERM: the rows so far are on disk; stop the instances too.
-                    Thread stopOnSignal = new Thread(platform::close, "bench-interrupted");
+                    // Ctrl-C or SIGTERM: the rows so far are on disk; stop the instances too, and start nothing new.
+                    Thread stopOnSignal = new Thread(() -> {
+                        stopping.set(true);
+                        platform.close();
+                    }, "bench-interrupted");
                     Runtime.getRuntime().addShutdownHook(stopOnSignal);
                     try (platform) {
                         experiment.run(new ExperimentContext(experiment, sandbox, settings, platform, sink, progress));
@@ -66,6 +73,10 @@ public final class BenchRunner {
                         failures.add(new Failure(experiment.name(), sandbox, "interrupted"));
                         return failures;
                     } catch (Exception e) {
+                        if (stopping.get()) {
+                            failures.add(new Failure(experiment.name(), sandbox, "interrupted"));
+                            return failures;
+                        }
                         LOG.log(Level.FINE, "experiment failed", e);
                         failures.add(new Failure(experiment.name(), sandbox, String.valueOf(e.getMessage())));
                         progress.note(experiment.name() + " on " + sandbox + " failed: " + e.getMessage());
