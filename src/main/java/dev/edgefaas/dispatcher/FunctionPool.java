@@ -109,7 +109,7 @@ final class FunctionPool {
                 }
                 chosen = bootingWithFreeSlot();
                 if (chosen == null && instances.size() < manifest.maxInstances()) {
-                    chosen = startInstance();
+                    chosen = startInstanceOrExplain();
                 }
                 if (chosen != null) {
                     chosen.inFlight++;
@@ -171,6 +171,16 @@ final class FunctionPool {
             }
         }
         return null;
+    }
+
+    /** {@link #startInstance}, its host-side failures (a full disk, say) turned into an answer for the client. */
+    private LiveInstance startInstanceOrExplain() {
+        try {
+            return startInstance();
+        } catch (RuntimeException e) {
+            throw new DispatchException(DispatchException.Reason.START_FAILED, "cannot start an instance of '" + name()
+                    + "': " + e.getMessage(), Duration.ZERO, e);
+        }
     }
 
     /** Adds a booting instance and starts it in the background. Caller holds the lock. */
