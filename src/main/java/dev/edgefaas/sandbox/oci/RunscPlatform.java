@@ -52,11 +52,14 @@ final class RunscPlatform {
         List<String> command = List.of(binary.toString(), "--platform=" + platform, "--network=none",
                 "--root", OciRuntime.stateRoot("runsc-probe").toString(), "do", "true");
         try {
+            java.time.Instant started = java.time.Instant.now();
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
             if (!process.waitFor(PROBE_SECONDS, TimeUnit.SECONDS)) {
-                // Its sandbox is a child of its own: kill both and wait, so no probe outlives its timeout.
+                // Kill the probe and its sandbox and wait, so no probe outlives its timeout. The sandbox
+                // detaches from its parent, so it is found by what it runs, not only among descendants.
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly();
+                killProbeSandboxes(platform, started);
                 process.waitFor(5, TimeUnit.SECONDS);
                 throw new SandboxException("no answer within " + PROBE_SECONDS + " s");
             }
@@ -70,6 +73,15 @@ final class RunscPlatform {
             Thread.currentThread().interrupt();
             throw new SandboxException("interrupted");
         }
+    }
+
+    /** {@code runsc do} sandboxes of {@code platform} started since {@code since}: the probe's own. */
+    private static void killProbeSandboxes(String platform, java.time.Instant since) {
+        ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().map(c -> c.startsWith("runsc-sandbox")
+                        && c.contains("--platform=" + platform) && c.contains("runsc-do")).orElse(false))
+                .filter(p -> p.info().startInstant().map(start -> !start.isBefore(since.minusSeconds(1))).orElse(false))
+                .forEach(ProcessHandle::destroyForcibly);
     }
 
     private static String lastLine(String text) {
