@@ -77,6 +77,14 @@ public record FunctionManifest(
         return Files.isDirectory(artifact) ? artifact : artifact.getParent();
     }
 
+    /**
+     * GOMAXPROCS for a Go instance: the vCPUs it is given, rounded up. Go before 1.25 sizes its
+     * scheduler by the host's cores, not the CPU limit, and burns the difference spinning.
+     */
+    public int goMaxProcs() {
+        return Math.max(1, (int) Math.ceil(vcpus));
+    }
+
     public FunctionManifest withSandbox(String otherSandbox) {
         return new FunctionManifest(name, runtime, artifact, otherSandbox, keepalive, concurrency, singleUse,
                 minInstances, maxInstances, memoryMib, vcpus, env, readyTimeout, queueTimeout, network);

@@ -49,14 +49,6 @@ public final class InstanceRecord {
         return new InstanceRecord(file, values);
     }
 
-    /** A record that is never written: for backends used outside a platform, e.g. in a bench. */
-    public static InstanceRecord detached(String instanceId, String backend) {
-        Map<String, String> values = new LinkedHashMap<>();
-        values.put(ID, instanceId);
-        values.put(BACKEND, backend);
-        return new InstanceRecord(null, values);
-    }
-
     public String instanceId() {
         return values.get(ID);
     }
@@ -83,9 +75,6 @@ public final class InstanceRecord {
 
     /** Removes the record: every resource in it is gone. Idempotent. */
     public synchronized void delete() {
-        if (file == null) {
-            return;
-        }
         try {
             Files.deleteIfExists(file);
         } catch (IOException e) {
@@ -94,9 +83,6 @@ public final class InstanceRecord {
     }
 
     private void write() {
-        if (file == null) {
-            return;
-        }
         try {
             Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
             JSON.writeValue(temporary.toFile(), values);

@@ -44,12 +44,6 @@ public final class AddressPool {
         return link(index);
     }
 
-    /** Marks a link used, e.g. one a crashed run left behind until it is removed. */
-    public synchronized Link claim(int index) {
-        taken.set(index);
-        return link(index);
-    }
-
     public synchronized void release(Link link) {
         taken.clear(link.index());
     }

@@ -124,7 +124,7 @@ final class OciFunction implements PreparedFunction {
                 "EDGEFAAS_INSTANCE_ID=" + request.instanceId(),
                 "EDGEFAAS_CALLBACK_URL=" + request.callbackUrl(hostAddress)));
         if (manifest.runtime() == Runtime.GO) {
-            env.add("GOMAXPROCS=" + Math.max(1, (int) Math.ceil(manifest.vcpus())));
+            env.add("GOMAXPROCS=" + manifest.goMaxProcs());
         }
         manifest.env().forEach((key, value) -> env.add(key + "=" + value));
         ContainerSpec spec = new ContainerSpec(rootfs.args(), env, rootfs.path(), manifest.name().value(),

@@ -40,7 +40,7 @@ public final class RawContainerRun {
         Process process = null;
         try {
             ContainerSpec spec = new ContainerSpec(rootfs.args(),
-                    List.of("PATH=/usr/bin:/bin", "HOST=0.0.0.0", "PORT=8080", "GOMAXPROCS=1"), rootfs.path(),
+                    List.of("PATH=/usr/bin:/bin", "HOST=0.0.0.0", "PORT=8080", "GOMAXPROCS=" + manifest.goMaxProcs()), rootfs.path(),
                     manifest.name().value(), network.path(), "/" + CgroupsPaths.container(id),
                     manifest.memoryMib() * 1024L * 1024L, manifest.vcpus(), ManifestDefaults.PIDS_MAX, runtime.seccomp());
             Path bundle = Files.createDirectories(scratch.resolve(id));

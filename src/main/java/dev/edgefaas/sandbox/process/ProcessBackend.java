@@ -30,10 +30,6 @@ public final class ProcessBackend implements SandboxBackend {
         this.cgroups = layout.writable() ? Optional.of(layout) : Optional.empty();
     }
 
-    public static ProcessBackend detect() {
-        return new ProcessBackend(CgroupLayout.detect());
-    }
-
     @Override
     public String name() {
         return NAME;

@@ -100,9 +100,7 @@ final class ProcessFunction implements PreparedFunction {
         env.put("EDGEFAAS_INSTANCE_ID", request.instanceId());
         env.put("EDGEFAAS_CALLBACK_URL", request.callbackUrl(LOOPBACK).toString());
         if (manifest.runtime() == Runtime.GO) {
-            // Go before 1.25 sizes its scheduler by the host's cores, not the CPU limit, and burns
-            // the difference spinning; match it to the vCPUs the instance is given.
-            env.put("GOMAXPROCS", Integer.toString(Math.max(1, (int) Math.ceil(manifest.vcpus()))));
+            env.put("GOMAXPROCS", Integer.toString(manifest.goMaxProcs()));
         }
         env.putAll(manifest.env());
     }
