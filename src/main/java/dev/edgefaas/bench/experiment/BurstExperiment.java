@@ -5,6 +5,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Fig. 4: n concurrent requests each causing a cold start; per-request latency and the batch's total. */
@@ -34,31 +35,40 @@ public final class BurstExperiment implements Experiment {
             for (int n : sizes(context.settings())) {
                 String function = "burst-" + language + "-" + n;
                 context.platform().deploySample("hello-" + language, function,
-                        "\"concurrency\": 1, \"max-instances\": " + n + ", \"queue-timeout\": \"120s\", \"ready-timeout\": \"120s\"");
+                        "\"single-use\": true, \"concurrency\": 1, \"max-instances\": " + n + ", \"queue-timeout\": \"120s\", \"ready-timeout\": \"120s\"");
                 URI gateway = context.platform().gateway(function, "/");
+                // Every client connects first and all send together: a client that sent late would
+                // otherwise find an earlier instance ready, and single use keeps it from being reused.
+                CountDownLatch go = new CountDownLatch(1);
                 List<Thread> clients = new ArrayList<>();
                 AtomicInteger failures = new AtomicInteger();
-                long start = System.nanoTime();
+                AtomicInteger warm = new AtomicInteger();
                 for (int i = 0; i < n; i++) {
                     int repetition = i + 1;
                     clients.add(Thread.ofPlatform().start(() -> {
-                        long begin = System.nanoTime();
                         try (KeepAliveConnection connection = new KeepAliveConnection(gateway)) {
-                            if (connection.get() == 200) {
-                                context.emit(language, "n=" + n, repetition, "latency", (System.nanoTime() - begin) / 1e6, "ms");
-                                return;
+                            go.await();
+                            long begin = System.nanoTime();
+                            String kind = connection.getWithHeader("X-Start");
+                            context.emit(language, "n=" + n, repetition, "latency", (System.nanoTime() - begin) / 1e6, "ms");
+                            if (!kind.equals("cold")) {
+                                warm.incrementAndGet();
                             }
+                            return;
                         } catch (Exception e) {
                             // Counted below; the batch goes on.
                         }
                         failures.incrementAndGet();
                     }));
                 }
+                long start = System.nanoTime();
+                go.countDown();
                 for (Thread client : clients) {
                     client.join();
                 }
                 context.emit(language, "n=" + n, 0, "total", (System.nanoTime() - start) / 1e6, "ms");
                 context.emit(language, "n=" + n, 0, "failures", failures.get(), "count");
+                context.emit(language, "n=" + n, 0, "not_cold", warm.get(), "count");
                 context.platform().platform().dispatcher().remove(function, Duration.ofSeconds(30));
                 context.step(language + " n=" + n);
             }

@@ -49,6 +49,9 @@ class ExperimentShapeTest {
         assertThat(rows).isNotEmpty().allSatisfy(row -> assertThat(row.experiment()).isEqualTo(name));
         assertThat(rows).filteredOn(r -> r.metric().equals("per_instance"))
                 .allSatisfy(r -> assertThat(r.value()).isPositive());
+        // Every request of a burst must be a cold start and answer, or the figure measures something else.
+        assertThat(rows).filteredOn(r -> r.metric().equals("not_cold") || r.metric().equals("failures"))
+                .allSatisfy(r -> assertThat(r.value()).as(r.toString()).isZero());
     }
 
     @Test
