@@ -3,6 +3,7 @@
 #   OUT_DIR/go/<name>/function   static Go binaries, one per functions/go/<name>/main.go
 #   OUT_DIR/go/{read,static}/data.bin   50 MiB of fixed pseudo-random data (one file, hard-linked)
 #   OUT_DIR/node/hello/index.js
+#   OUT_DIR/guest/init              PID 1 of the Linux microVM guests (not a function)
 # The Go binaries are reproducible: the same sources and toolchain give the same bytes.
 # Nothing is downloaded; the Go build cache is $GOCACHE, else OUT_DIR/.cache/go-build.
 set -euo pipefail
@@ -44,6 +45,15 @@ for main in "$SRC_DIR"/go/*/main.go; do
         echo "go/$name/function"
     fi
 done
+
+INIT_TARGET="$OUT_DIR/guest/init"
+mkdir -p "$(dirname "$INIT_TARGET")"
+if cmp -s "$STAGING/guestinit" "$INIT_TARGET"; then
+    echo "guest/init (unchanged)"
+else
+    mv -f "$STAGING/guestinit" "$INIT_TARGET"
+    echo "guest/init"
+fi
 
 has_data() {
     [ -f "$1" ] && [ "$(wc -c <"$1")" -eq "$DATA_SIZE" ]

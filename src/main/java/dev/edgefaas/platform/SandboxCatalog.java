@@ -3,6 +3,7 @@ package dev.edgefaas.platform;
 import dev.edgefaas.host.cgroup.CgroupLayout;
 import dev.edgefaas.host.network.NamespacePool;
 import dev.edgefaas.sandbox.SandboxBackend;
+import dev.edgefaas.sandbox.microvm.QemuMicrovmBackend;
 import dev.edgefaas.sandbox.oci.OciBackend;
 import dev.edgefaas.sandbox.process.ProcessBackend;
 import java.nio.file.Path;
@@ -30,6 +31,7 @@ public final class SandboxCatalog {
         for (String runtime : OciBackend.runtimes()) {
             add(backends, new OciBackend(runtime, cgroups, rootfsCache(), namespaces));
         }
+        add(backends, new QemuMicrovmBackend(cgroups, rootfsCache().getParent(), namespaces));
         return backends;
     }
 

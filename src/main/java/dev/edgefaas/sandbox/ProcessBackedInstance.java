@@ -64,7 +64,7 @@ public abstract class ProcessBackedInstance implements SandboxInstance {
 
     @Override
     public final Diagnosis diagnose() {
-        OptionalInt exitCode = process.isAlive() ? OptionalInt.empty() : OptionalInt.of(process.exitValue());
+        OptionalInt exitCode = process.isAlive() ? OptionalInt.empty() : exitCode();
         boolean outOfMemory = !closed.get() && outOfMemory(exitCode);
         return new Diagnosis(exitCode, outOfMemory, OutputTail.lastLines(output, DIAGNOSIS_LINES));
     }
@@ -77,6 +77,11 @@ public abstract class ProcessBackedInstance implements SandboxInstance {
             Thread.currentThread().interrupt();
         }
         return diagnose();
+    }
+
+    /** The function's exit status once the process has exited: the process's own, unless a subclass knows better. */
+    protected OptionalInt exitCode() {
+        return OptionalInt.of(process.exitValue());
     }
 
     /** Whether the kernel killed it at its memory limit; asked only before the instance is closed. */

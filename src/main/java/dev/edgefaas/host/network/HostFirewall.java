@@ -7,7 +7,7 @@ import java.util.List;
  * Keeps one platform's instances in network namespaces away from the host: packets arriving on
  * its links ({@code ef<run>*} interfaces) may only answer connections the host opened (the
  * gateway's requests) or open the platform's callback port. Nothing else on the host, the
- * management API included, is reachable. Each platform run has a chain of its own, so runs on
+ * management API included, is reachable, and nothing is forwarded to other instances. Each platform run has a chain of its own, so runs on
  * one host never touch each other's rules.
  */
 final class HostFirewall {
@@ -15,11 +15,14 @@ final class HostFirewall {
 
     private final String chain;
     private final List<String> jump;
+    /** A virtual machine's guest kernel is the tenant's: it may route through the host, so nothing is forwarded. */
+    private final List<String> noForwarding;
 
     /** The firewall of the links whose names start with {@code interfacePrefix}. */
     HostFirewall(String interfacePrefix) {
         this.chain = CHAIN_PREFIX + interfacePrefix.toUpperCase(java.util.Locale.ROOT);
         this.jump = List.of("INPUT", "-i", interfacePrefix + "+", "-j", chain);
+        this.noForwarding = List.of("FORWARD", "-i", interfacePrefix + "+", "-j", "DROP");
     }
 
     String chain() {
@@ -34,12 +37,15 @@ final class HostFirewall {
         IpCommand.run(command("-A", List.of(chain, "-p", "tcp", "--dport", Integer.toString(callbackPort), "-j", "ACCEPT")), "");
         IpCommand.run(command("-A", List.of(chain, "-j", "DROP")), "");
         IpCommand.run(command("-I", jump), "");
+        IpCommand.run(command("-I", noForwarding), "");
     }
 
     /** Removes the chain and the jump to it. Idempotent. */
     void withdraw() {
-        while (exists(jump)) {
-            IpCommand.run(command("-D", jump), "");
+        for (List<String> rule : List.of(jump, noForwarding)) {
+            while (exists(rule)) {
+                IpCommand.run(command("-D", rule), "");
+            }
         }
         IpCommand.runQuietly(List.of("iptables", "-w", "-F", chain));
         IpCommand.runQuietly(List.of("iptables", "-w", "-X", chain));

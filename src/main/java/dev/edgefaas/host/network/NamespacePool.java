@@ -12,10 +12,11 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Network namespaces made ahead of need, so that wiring one (about 15 ms of {@code ip} here)
- * stays off the cold-start path. A namespace serves one instance and is destroyed after it; a
- * fresh one replaces it in the background. Each is recorded in the state directory before it is
- * created, so the reaper of a later run removes what a crashed one left.
+ * Network namespaces (for containers) and tap devices (for virtual machines) made ahead of need,
+ * so that wiring one (about 15 ms of {@code ip} here) stays off the cold-start path. Each serves
+ * one instance and is destroyed after it; a fresh one replaces it in the background. Each is
+ * recorded in the state directory before it is created, so the reaper of a later run removes
+ * what a crashed one left.
  */
 public final class NamespacePool implements AutoCloseable {
     /** Every host-side link starts with it; the firewall matches on it. */
@@ -34,13 +35,20 @@ public final class NamespacePool implements AutoCloseable {
     private final String runToken = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(0, 5);
     private final AtomicInteger counter = new AtomicInteger();
     private final HostFirewall firewall;
-    private final LinkedBlockingDeque<Entry> ready = new LinkedBlockingDeque<>();
-    private final AtomicInteger refilling = new AtomicInteger();
+    private final Spares namespaceSpares = new Spares(false);
+    private final Spares tapSpares = new Spares(true);
     /** The callback port this pool let through the firewall, 0 before the first instance. */
     private final java.util.concurrent.atomic.AtomicInteger allowedCallbackPort = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean closed;
 
     private record Entry(InstanceNetwork network, InstanceRecord record) {
+    }
+
+    /** The ready links of one kind and how many are being made. */
+    private record Spares(boolean tap, LinkedBlockingDeque<Entry> ready, AtomicInteger refilling) {
+        Spares(boolean tap) {
+            this(tap, new LinkedBlockingDeque<>(), new AtomicInteger());
+        }
     }
 
     /**
@@ -59,15 +67,24 @@ public final class NamespacePool implements AutoCloseable {
      * port and nothing else on the host. Hand it back with {@link #release}.
      */
     public InstanceNetwork take(int callbackPort) {
+        return take(namespaceSpares, callbackPort);
+    }
+
+    /** A ready tap device for one virtual machine, as {@link #take} gives namespaces. */
+    public InstanceNetwork takeTap(int callbackPort) {
+        return take(tapSpares, callbackPort);
+    }
+
+    private InstanceNetwork take(Spares kind, int callbackPort) {
         // Port 0: an instance that never calls back (a benchmark's raw container); no firewall of ours then.
         if (callbackPort > 0 && allowedCallbackPort.compareAndSet(0, callbackPort)) {
             // Recorded first, like every host resource: a crashed run's chain is removed by the next.
             state.newRecord(firewallRecord(), FIREWALL_RECORD_BACKEND).put(RECORD_INTERFACE_PREFIX, namePrefix());
             firewall.allow(callbackPort);
         }
-        Entry entry = ready.pollFirst();
-        refill();
-        return (entry != null ? entry : create()).network();
+        Entry entry = kind.ready().pollFirst();
+        refill(kind);
+        return (entry != null ? entry : create(kind.tap())).network();
     }
 
     /** Destroys a namespace an instance is done with. Idempotent. */
@@ -77,58 +94,76 @@ public final class NamespacePool implements AutoCloseable {
         state.recordOf(network.name()).ifPresent(InstanceRecord::delete);
     }
 
-    private void refill() {
-        if (closed || ready.size() + refilling.get() >= spares) {
+    private void refill(Spares kind) {
+        if (closed || kind.ready().size() + kind.refilling().get() >= spares) {
             return;
         }
-        refilling.incrementAndGet();
+        kind.refilling().incrementAndGet();
         ThreadFactories.startVirtual("netns-refill", () -> {
             try {
-                Entry entry = create();
+                Entry entry = create(kind.tap());
                 if (closed) {
                     destroy(entry.network());
                     entry.record().delete();
                 } else {
-                    ready.offerLast(entry);
+                    kind.ready().offerLast(entry);
                 }
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "cannot make a spare network namespace", e);
+                LOG.log(Level.WARNING, "cannot make a spare " + (kind.tap() ? "tap device" : "network namespace"), e);
             } finally {
-                refilling.decrementAndGet();
+                kind.refilling().decrementAndGet();
             }
         });
     }
 
     /** How many namespaces are ready now. */
     public int spares() {
-        return ready.size();
+        return namespaceSpares.ready().size();
     }
 
-    /** Starts keeping spares, so that the first instances find some ready. Idempotent. */
+    /** Starts keeping spare namespaces, so that the first instances find some ready. Idempotent. */
     public void warmUp() {
+        warmUp(namespaceSpares);
+    }
+
+    /** Starts keeping spare tap devices. Idempotent. */
+    public void warmUpTaps() {
+        warmUp(tapSpares);
+    }
+
+    private void warmUp(Spares kind) {
         for (int i = 0; i < spares; i++) {
-            refill();
+            refill(kind);
         }
     }
 
-    private Entry create() {
-        String name = namePrefix() + "-" + counter.incrementAndGet();
-        String hostInterface = name + "h";
+    private Entry create(boolean tap) {
+        String name = namePrefix() + "-" + counter.incrementAndGet() + (tap ? "t" : "");
+        String hostInterface = tap ? name : name + "h";
         AddressPool.Link link = addresses.allocate();
         InstanceRecord record = state.newRecord(name, RECORD_BACKEND);
-        record.put(RECORD_NAMESPACE, name);
+        if (!tap) {
+            record.put(RECORD_NAMESPACE, name);
+        }
         record.put(RECORD_INTERFACE, hostInterface);
-        InstanceNetwork network = new InstanceNetwork(name, hostInterface, link);
+        InstanceNetwork network = new InstanceNetwork(name, hostInterface, link, tap);
         try {
-            IpCommand.batch(List.of(), List.of(
-                    "netns add " + name,
-                    "link add " + hostInterface + " type veth peer name eth0 netns " + name,
-                    "addr add " + link.host() + "/" + AddressPool.Link.PREFIX + " dev " + hostInterface,
-                    "link set " + hostInterface + " up"));
-            IpCommand.batch(List.of("-n", name), List.of(
-                    "addr add " + link.instance() + "/" + AddressPool.Link.PREFIX + " dev eth0",
-                    "link set eth0 up",
-                    "link set lo up"));
+            if (tap) {
+                IpCommand.batch(List.of(), List.of(
+                        "tuntap add " + name + " mode tap",
+                        "addr add " + link.host() + "/" + AddressPool.Link.PREFIX + " dev " + name,
+                        "link set " + name + " up"));
+            } else {
+                IpCommand.batch(List.of(), List.of(
+                        "netns add " + name,
+                        "link add " + hostInterface + " type veth peer name eth0 netns " + name,
+                        "addr add " + link.host() + "/" + AddressPool.Link.PREFIX + " dev " + hostInterface,
+                        "link set " + hostInterface + " up"));
+                IpCommand.batch(List.of("-n", name), List.of(
+                        "addr add " + link.instance() + "/" + AddressPool.Link.PREFIX + " dev eth0",
+                        "link set eth0 up",
+                        "link set lo up"));
+            }
             return new Entry(network, record);
         } catch (RuntimeException e) {
             destroy(network);
@@ -139,7 +174,9 @@ public final class NamespacePool implements AutoCloseable {
     }
 
     private static void destroy(InstanceNetwork network) {
-        IpCommand.runQuietly(List.of("ip", "netns", "del", network.name()));
+        if (!network.tap()) {
+            IpCommand.runQuietly(List.of("ip", "netns", "del", network.name()));
+        }
         IpCommand.runQuietly(List.of("ip", "link", "del", network.hostInterface()));
     }
 
@@ -167,10 +204,12 @@ public final class NamespacePool implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        for (Entry entry = ready.pollFirst(); entry != null; entry = ready.pollFirst()) {
-            destroy(entry.network());
-            addresses.release(entry.network().link());
-            entry.record().delete();
+        for (Spares kind : List.of(namespaceSpares, tapSpares)) {
+            for (Entry entry = kind.ready().pollFirst(); entry != null; entry = kind.ready().pollFirst()) {
+                destroy(entry.network());
+                addresses.release(entry.network().link());
+                entry.record().delete();
+            }
         }
         if (allowedCallbackPort.get() > 0) {
             firewall.withdraw();

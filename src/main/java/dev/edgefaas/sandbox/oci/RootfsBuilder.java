@@ -30,22 +30,22 @@ import java.util.stream.Stream;
  * <p>Reproducible: the same artifact gives the same tree, the same modes, the same bytes and
  * the same timestamps, so the same digest.
  */
-final class RootfsBuilder {
+public final class RootfsBuilder {
     static final String APP = "/app";
     private static final FileTime FIXED_TIME = FileTime.fromMillis(0);
     private static final List<String> MOUNT_POINTS = List.of("proc", "dev", "sys", "tmp");
 
     private final Path cacheDirectory;
 
-    RootfsBuilder(Path cacheDirectory) {
+    public RootfsBuilder(Path cacheDirectory) {
         this.cacheDirectory = cacheDirectory;
     }
 
     /** A built root file system and the command that runs the function in it. */
-    record Rootfs(Path path, String digest, List<String> args) {
+    public record Rootfs(Path path, String digest, List<String> args) {
     }
 
-    Rootfs build(FunctionManifest manifest) {
+    public Rootfs build(FunctionManifest manifest) {
         Map<String, Path> files = contents(manifest);
         String digest = digest(files);
         Path target = cacheDirectory.resolve(manifest.name().value() + "-" + digest.substring(0, 16));

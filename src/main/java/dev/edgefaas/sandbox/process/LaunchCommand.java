@@ -1,23 +1,15 @@
 package dev.edgefaas.sandbox.process;
 
 import dev.edgefaas.function.FunctionManifest;
+import dev.edgefaas.host.cgroup.JoinCgroupsThenExec;
 import dev.edgefaas.sandbox.SandboxException;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /** The command line that runs a function's entry point on the host. */
 record LaunchCommand(List<String> arguments) {
-
-    /**
-     * The shell prologue that moves the process into its cgroups before it runs any of the
-     * function's code, so nothing it forks can escape the limits. {@code $1} lists the
-     * {@code cgroup.procs} files.
-     */
-    private static final String JOIN_CGROUP_THEN_EXEC =
-            "for f in $1; do echo $$ > \"$f\" || exit 125; done; shift; exec \"$@\"";
 
     LaunchCommand {
         arguments = List.copyOf(arguments);
@@ -34,13 +26,7 @@ record LaunchCommand(List<String> arguments) {
 
     /** This command started inside the cgroups whose {@code cgroup.procs} files are given. */
     List<String> joiningCgroups(List<Path> procsFiles) {
-        if (procsFiles.isEmpty()) {
-            return arguments;
-        }
-        List<String> wrapped = new ArrayList<>(List.of("/bin/sh", "-c", JOIN_CGROUP_THEN_EXEC, "edgefaas-launch",
-                String.join(" ", procsFiles.stream().map(Path::toString).toList())));
-        wrapped.addAll(arguments);
-        return wrapped;
+        return JoinCgroupsThenExec.wrap(procsFiles, arguments);
     }
 
     static String executableOnPath(String name, String missingMessage) {

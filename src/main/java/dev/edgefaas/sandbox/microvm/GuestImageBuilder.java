@@ -1,0 +1,174 @@
+package dev.edgefaas.sandbox.microvm;
+
+import dev.edgefaas.function.FunctionManifest;
+import dev.edgefaas.function.Runtime;
+import dev.edgefaas.host.StateDirectory;
+import dev.edgefaas.sandbox.SandboxException;
+import dev.edgefaas.sandbox.oci.RootfsBuilder;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Builds a function version's microVM artifacts from the same root file system as its OCI
+ * bundle: an ext4 image of that tree ({@code mke2fs -d}) and a small initramfs with the guest
+ * init, the function's command and environment, and the kernel modules it must load. Nothing
+ * per instance is baked in: addresses and the callback URL come on the kernel command line.
+ *
+ * <p>Reproducible: fixed UUID, hash seed and time for {@code mke2fs}, and a cpio written in a
+ * fixed order with fixed metadata, so the same inputs give the same bytes.
+ */
+final class GuestImageBuilder {
+    /** The guest's first virtio-mmio disk. */
+    static final String ROOT_DEVICE = "/dev/vda";
+    private static final long MIB = 1024 * 1024;
+
+    private final Path cacheDirectory;
+
+    GuestImageBuilder(Path cacheDirectory) {
+        this.cacheDirectory = cacheDirectory;
+    }
+
+    GuestImage build(FunctionManifest manifest, RootfsBuilder.Rootfs rootfs, GuestKernel kernel, Path init) {
+        List<String> environment = environment(manifest);
+        String digest = digest(rootfs, kernel, init, environment);
+        Path target = cacheDirectory.resolve(manifest.name().value() + "-" + digest.substring(0, 16));
+        GuestImage image = new GuestImage(target.resolve("initramfs.cpio"), target.resolve("rootfs.ext4"), digest);
+        if (Files.isRegularFile(image.rootDisk())) {
+            return image;
+        }
+        Path staging = null;
+        try {
+            Files.createDirectories(cacheDirectory);
+            staging = Files.createTempDirectory(cacheDirectory, ".staging-");
+            writeInitramfs(staging.resolve("initramfs.cpio"), rootfs.args(), environment, kernel, init);
+            writeRootDisk(staging.resolve("rootfs.ext4"), rootfs.path(), digest);
+            try {
+                Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException raced) {
+                // Another deploy of the same version won; its bytes are the same.
+                StateDirectory.deleteTree(staging);
+            }
+            return image;
+        } catch (IOException e) {
+            if (staging != null) {
+                StateDirectory.deleteTree(staging);
+            }
+            throw new SandboxException("cannot build the microVM image of " + manifest.name() + " in " + cacheDirectory
+                    + ": " + e.getMessage() + " (is the disk full?)", e);
+        }
+    }
+
+    /** The function's own environment; the instance's part (port, callback) comes at boot. */
+    static List<String> environment(FunctionManifest manifest) {
+        List<String> env = new ArrayList<>(List.of("PATH=/usr/local/bin:/usr/bin:/bin", "HOME=/tmp", "HOST=0.0.0.0"));
+        if (manifest.runtime() == Runtime.GO) {
+            env.add("GOMAXPROCS=" + manifest.goMaxProcs());
+        }
+        manifest.env().forEach((key, value) -> {
+            if (value.indexOf('\n') >= 0 || value.indexOf('\0') >= 0) {
+                throw new SandboxException("env." + key + ": a microVM's environment cannot hold a newline or NUL;"
+                        + " encode the value (base64, say)");
+            }
+            env.add(key + "=" + value);
+        });
+        return env;
+    }
+
+    private static void writeInitramfs(Path file, List<String> command, List<String> environment, GuestKernel kernel,
+                                       Path init) throws IOException {
+        try (CpioWriter cpio = new CpioWriter(new BufferedOutputStream(Files.newOutputStream(file), 1 << 16))) {
+            for (String directory : List.of("dev", "proc", "sys", "tmp", "rootfs", "etc", "etc/edgefaas", "lib",
+                    "lib/modules")) {
+                cpio.directory(directory, 0755);
+            }
+            cpio.file("init", 0755, Files.readAllBytes(init));
+            cpio.file("etc/edgefaas/command", 0644, lines(command));
+            cpio.file("etc/edgefaas/env", 0644, lines(environment));
+            cpio.file("etc/edgefaas/root", 0644, lines(List.of(ROOT_DEVICE)));
+            List<String> modulePaths = new ArrayList<>();
+            for (Path module : kernel.modules()) {
+                String inside = "lib/modules/" + String.format("%02d-", modulePaths.size()) + module.getFileName();
+                cpio.file(inside, 0644, Files.readAllBytes(module));
+                modulePaths.add("/" + inside);
+            }
+            cpio.file("etc/edgefaas/modules", 0644, lines(modulePaths));
+        }
+    }
+
+    private static byte[] lines(List<String> lines) {
+        return lines.stream().map(line -> line + "\n").reduce("", String::concat).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** An ext4 image of {@code tree}: no journal (it is read-only), no reserved blocks, fixed identity. */
+    private static void writeRootDisk(Path file, Path tree, String digest) throws IOException {
+        String uuid = uuidOf(digest);
+        long sizeMib = Math.max(16, (treeBytes(tree) * 11 / 10 + 8 * MIB) / MIB + 1);
+        ProcessBuilder builder = new ProcessBuilder("mke2fs", "-q", "-t", "ext4", "-d", tree.toString(),
+                "-U", uuid, "-E", "hash_seed=" + uuid + ",root_owner=0:0", "-O", "^has_journal,^resize_inode",
+                "-m", "0", "-b", "4096", "-L", "edgefaas", file.toString(), sizeMib + "M")
+                .redirectErrorStream(true);
+        // mke2fs stamps the file system with the time unless told otherwise (0 means "not set").
+        builder.environment().put("E2FSPROGS_FAKE_TIME", "1");
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            if (process.waitFor() != 0) {
+                throw new IOException("mke2fs failed: " + output.strip());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+            throw new IOException("interrupted while making the root disk");
+        }
+    }
+
+    private static long treeBytes(Path tree) throws IOException {
+        try (Stream<Path> walk = Files.walk(tree)) {
+            return walk.filter(Files::isRegularFile).mapToLong(path -> {
+                try {
+                    // Whole 4 KiB blocks, plus an inode's worth for every file.
+                    return (Files.size(path) + 4095) / 4096 * 4096 + 4096;
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }).sum();
+        }
+    }
+
+    /** A UUID made of the digest's first 128 bits, so the image's identity follows its content. */
+    static String uuidOf(String digest) {
+        String hex = digest.substring(0, 32);
+        return hex.substring(0, 8) + "-" + hex.substring(8, 12) + "-" + hex.substring(12, 16) + "-"
+                + hex.substring(16, 20) + "-" + hex.substring(20, 32);
+    }
+
+    private static String digest(RootfsBuilder.Rootfs rootfs, GuestKernel kernel, Path init, List<String> environment) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(rootfs.digest().getBytes(StandardCharsets.UTF_8));
+            sha.update(String.join("\n", rootfs.args()).getBytes(StandardCharsets.UTF_8));
+            sha.update(String.join("\n", environment).getBytes(StandardCharsets.UTF_8));
+            sha.update(Files.readAllBytes(init));
+            for (Path module : kernel.modules()) {
+                sha.update(module.toString().getBytes(StandardCharsets.UTF_8));
+                sha.update(Files.readAllBytes(module));
+            }
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (IOException e) {
+            throw new SandboxException("cannot read the guest's inputs: " + e.getMessage(), e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
