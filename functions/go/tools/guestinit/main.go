@@ -11,6 +11,10 @@
 //	/etc/edgefaas/modules   kernel module paths, one per line, loaded in order (optional)
 //	/etc/edgefaas/root      the block device holding the function's read-only ext4 root (optional;
 //	                        without it the function runs from the initramfs itself)
+//	/etc/edgefaas/nproc     how many processes and threads the function may have (optional)
+//
+// The function runs as nobody (65534), as in the platform's containers: the guest kernel is the
+// tenant's, but a function that cannot write its root or raise its limits stays what it was deployed as.
 //
 // Per instance, the kernel passes unknown KEY=VALUE parameters of its command line to init as
 // environment: EDGEFAAS_CALLBACK_URL, EDGEFAAS_INSTANCE_ID, PORT and ip= arrive that way.
@@ -22,6 +26,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -31,6 +36,9 @@ import (
 const (
 	configDir    = "/etc/edgefaas/"
 	functionRoot = "/rootfs"
+	nobody       = 65534
+	// RLIMIT_NPROC on Linux; Go's syscall package has no name for it.
+	rlimitNproc = 6
 	// finit_module(2) on x86-64; Go's syscall package predates it.
 	sysFinitModule = 313
 )
@@ -76,7 +84,11 @@ func mountFunctionRoot(device, target string) error {
 	for _, m := range []struct{ source, target, fstype string }{
 		{"proc", "/proc", "proc"}, {"sysfs", "/sys", "sysfs"}, {"devtmpfs", "/dev", "devtmpfs"}, {"tmpfs", "/tmp", "tmpfs"},
 	} {
-		if err := syscall.Mount(m.source, target+m.target, m.fstype, 0, ""); err != nil {
+		data := ""
+		if m.fstype == "tmpfs" {
+			data = "mode=1777"
+		}
+		if err := syscall.Mount(m.source, target+m.target, m.fstype, 0, data); err != nil {
 			return fmt.Errorf("mount %s%s: %v", target, m.target, err)
 		}
 	}
@@ -199,8 +211,14 @@ func runFunction(root string) int {
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Env = append(lines(configDir+"env"), instanceEnvironment()...)
 	cmd.Dir = "/tmp"
-	if root != "" {
-		cmd.SysProcAttr = &syscall.SysProcAttr{Chroot: root}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Chroot: root, Credential: &syscall.Credential{Uid: nobody, Gid: nobody}}
+	if limit := lines(configDir + "nproc"); len(limit) == 1 {
+		// Inherited by the function; RLIMIT_NPROC binds it because it is not root.
+		if n, err := strconv.ParseUint(limit[0], 10, 64); err == nil {
+			if err := syscall.Setrlimit(rlimitNproc, &syscall.Rlimit{Cur: n, Max: n}); err != nil {
+				logf("nproc limit: %v", err)
+			}
+		}
 	}
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
 	if err := cmd.Start(); err != nil {

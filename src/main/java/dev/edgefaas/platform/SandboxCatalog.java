@@ -3,6 +3,7 @@ package dev.edgefaas.platform;
 import dev.edgefaas.host.cgroup.CgroupLayout;
 import dev.edgefaas.host.network.NamespacePool;
 import dev.edgefaas.sandbox.SandboxBackend;
+import dev.edgefaas.sandbox.microvm.FirecrackerBackend;
 import dev.edgefaas.sandbox.microvm.QemuMicrovmBackend;
 import dev.edgefaas.sandbox.oci.OciBackend;
 import dev.edgefaas.sandbox.process.ProcessBackend;
@@ -31,8 +32,14 @@ public final class SandboxCatalog {
         for (String runtime : OciBackend.runtimes()) {
             add(backends, new OciBackend(runtime, cgroups, rootfsCache(), namespaces));
         }
-        add(backends, new QemuMicrovmBackend(cgroups, rootfsCache().getParent(), namespaces));
+        add(backends, new QemuMicrovmBackend(cgroups, cacheRoot(), namespaces));
+        add(backends, new FirecrackerBackend(cgroups, cacheRoot(), namespaces));
         return backends;
+    }
+
+    /** Where kernels, root file systems and guest images are cached. */
+    public static Path cacheRoot() {
+        return rootfsCache().getParent();
     }
 
     /** Where root file systems are cached: on disk, since they hold whole runtimes (Node.js is ~100 MB). */

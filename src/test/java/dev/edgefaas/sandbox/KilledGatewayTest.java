@@ -41,7 +41,7 @@ class KilledGatewayTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"runc", "runsc"})
+    @ValueSource(strings = {"runc", "runsc", "qemu-microvm"})
     void theNextStartRemovesContainersNamespacesCgroupsAndRecordsOfTwentyInstances(String sandbox) throws Exception {
         Availability availability = SandboxCatalog.probeOnly().get(sandbox).probe();
         Assumptions.assumeTrue(availability.usable(), () -> sandbox + " cannot run here: " + availability.summary());
@@ -57,7 +57,7 @@ class KilledGatewayTest {
             assertThat(deployed.statusCode()).as(deployed.body()).isEqualTo(201);
             await().atMost(Duration.ofSeconds(120)).until(() -> readyInstances(crashed).size() == 20);
             readyInstances(crashed).forEach(i -> ids.add(i.path("id").asText()));
-            java.util.regex.Matcher namespace = java.util.regex.Pattern.compile("namespace (ef[0-9a-f]+)-")
+            java.util.regex.Matcher namespace = java.util.regex.Pattern.compile("(?:namespace|tap) (ef[0-9a-f]+)-")
                     .matcher(readyInstances(crashed).getFirst().path("details").path("network").asText());
             assertThat(namespace.find()).isTrue();
             prefix[0] = namespace.group(1);
@@ -65,7 +65,7 @@ class KilledGatewayTest {
             crashed.kill();
         }
         assertThat(ids).hasSize(20);
-        assertThat(ids).as("containers outlive a SIGKILLed gateway").allSatisfy(id ->
+        assertThat(ids).as("instances outlive a SIGKILLed gateway").allSatisfy(id ->
                 assertThat(HostTraces.cgroups(id)).isNotEmpty());
         assertThat(HostTraces.networkObjects(prefix[0])).isNotEmpty();
         assertThat(HostTraces.firewallRules(prefix[0])).isNotEmpty();

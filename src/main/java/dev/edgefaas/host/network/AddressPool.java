@@ -1,8 +1,14 @@
 package dev.edgefaas.host.network;
 
+import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.util.BitSet;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * Point-to-point /30 subnets cut from one configurable IPv4 range: in each, the host side of
@@ -34,14 +40,38 @@ public final class AddressPool {
         public static final int PREFIX = 30;
     }
 
+    /**
+     * The lowest free /30 that no host interface uses already: another platform on this host, or
+     * what a crashed run left before it is reaped, may hold addresses of the same range, and a
+     * second route to one /30 would send an instance's replies to the other's link.
+     */
     public synchronized Link allocate() {
-        int index = taken.nextClearBit(0);
-        if (index >= slots) {
-            throw new IllegalStateException("all " + slots + " /30 links of the network pool are in use;"
-                    + " give a larger pool with --network-pool");
+        Set<Integer> onHost = hostAddresses();
+        for (int index = taken.nextClearBit(0); index < slots; index = taken.nextClearBit(index + 1)) {
+            int subnet = base + index * 4;
+            if (!onHost.contains(subnet + 1) && !onHost.contains(subnet + 2)) {
+                taken.set(index);
+                return link(index);
+            }
         }
-        taken.set(index);
-        return link(index);
+        throw new IllegalStateException("all " + slots + " /30 links of the network pool are in use;"
+                + " give a larger pool with --network-pool");
+    }
+
+    private static Set<Integer> hostAddresses() {
+        Set<Integer> addresses = new HashSet<>();
+        try {
+            for (NetworkInterface link : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                for (InetAddress address : Collections.list(link.getInetAddresses())) {
+                    if (address instanceof Inet4Address) {
+                        addresses.add(toInt(address.getHostAddress()));
+                    }
+                }
+            }
+        } catch (SocketException e) {
+            // Without the list, allocation is as before: by the pool's own bookkeeping.
+        }
+        return addresses;
     }
 
     public synchronized void release(Link link) {

@@ -28,7 +28,11 @@ public record Accelerator(String name, String reason) {
         return kvm() ? List.of("-accel", "kvm", "-cpu", "host") : List.of("-accel", "tcg,tb-size=64");
     }
 
-    /** Probes once per JVM. */
+    /**
+     * Probes once per JVM.
+     *
+     * @param qemu QEMU's path, to run the test guest with; null where there is none (a Firecracker-only host)
+     */
     public static Accelerator detect(String qemu) {
         Accelerator result = detected;
         if (result == null) {
@@ -49,6 +53,9 @@ public record Accelerator(String name, String reason) {
         }
         if (!Files.isReadable(kvm) || !Files.isWritable(kvm)) {
             return new Accelerator("tcg", "/dev/kvm is not accessible to this user");
+        }
+        if (qemu == null) {
+            return new Accelerator("kvm", "/dev/kvm is accessible (not test-booted: no QEMU here)");
         }
         Path directory = null;
         Process process = null;

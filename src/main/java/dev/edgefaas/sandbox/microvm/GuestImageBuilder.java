@@ -1,6 +1,7 @@
 package dev.edgefaas.sandbox.microvm;
 
 import dev.edgefaas.function.FunctionManifest;
+import dev.edgefaas.function.ManifestDefaults;
 import dev.edgefaas.function.Runtime;
 import dev.edgefaas.host.StateDirectory;
 import dev.edgefaas.sandbox.SandboxException;
@@ -31,6 +32,8 @@ import java.util.stream.Stream;
 final class GuestImageBuilder {
     /** The guest's first virtio-mmio disk. */
     static final String ROOT_DEVICE = "/dev/vda";
+    /** Part of every digest: a change to how images are made is a new image. */
+    private static final String LAYOUT_VERSION = "edgefaas-guest-2";
     private static final long MIB = 1024 * 1024;
 
     private final Path cacheDirectory;
@@ -96,6 +99,7 @@ final class GuestImageBuilder {
             cpio.file("etc/edgefaas/command", 0644, lines(command));
             cpio.file("etc/edgefaas/env", 0644, lines(environment));
             cpio.file("etc/edgefaas/root", 0644, lines(List.of(ROOT_DEVICE)));
+            cpio.file("etc/edgefaas/nproc", 0644, lines(List.of(Integer.toString(ManifestDefaults.PIDS_MAX))));
             List<String> modulePaths = new ArrayList<>();
             for (Path module : kernel.modules()) {
                 String inside = "lib/modules/" + String.format("%02d-", modulePaths.size()) + module.getFileName();
@@ -110,21 +114,45 @@ final class GuestImageBuilder {
         return lines.stream().map(line -> line + "\n").reduce("", String::concat).getBytes(StandardCharsets.UTF_8);
     }
 
-    /** An ext4 image of {@code tree}: no journal (it is read-only), no reserved blocks, fixed identity. */
+    /**
+     * An ext4 image of {@code tree}: no journal (it is read-only), no reserved blocks, fixed
+     * identity. {@code mke2fs -d} copies each file's access and change times, which no one can
+     * fix on the host, so they are zeroed in the image afterwards.
+     */
     private static void writeRootDisk(Path file, Path tree, String digest) throws IOException {
         String uuid = uuidOf(digest);
         long sizeMib = Math.max(16, (treeBytes(tree) * 11 / 10 + 8 * MIB) / MIB + 1);
-        ProcessBuilder builder = new ProcessBuilder("mke2fs", "-q", "-t", "ext4", "-d", tree.toString(),
+        run(List.of("mke2fs", "-q", "-t", "ext4", "-d", tree.toString(),
                 "-U", uuid, "-E", "hash_seed=" + uuid + ",root_owner=0:0", "-O", "^has_journal,^resize_inode",
-                "-m", "0", "-b", "4096", "-L", "edgefaas", file.toString(), sizeMib + "M")
-                .redirectErrorStream(true);
-        // mke2fs stamps the file system with the time unless told otherwise (0 means "not set").
+                "-m", "0", "-b", "4096", "-L", "edgefaas", file.toString(), sizeMib + "M"));
+        Path commands = file.resolveSibling("zero-times.debugfs");
+        List<String> paths = new ArrayList<>(List.of("/", "/lost+found"));
+        try (Stream<Path> walk = Files.walk(tree)) {
+            walk.filter(path -> !path.equals(tree)).sorted().forEach(path -> paths.add("/" + tree.relativize(path)));
+        }
+        StringBuilder script = new StringBuilder();
+        for (String path : paths) {
+            for (String field : List.of("atime", "ctime", "mtime")) {
+                script.append("sif \"").append(path).append("\" ").append(field).append(" 0\n");
+            }
+        }
+        Files.writeString(commands, script);
+        try {
+            run(List.of("debugfs", "-w", "-f", commands.toString(), file.toString()));
+        } finally {
+            Files.deleteIfExists(commands);
+        }
+    }
+
+    /** Runs an e2fsprogs command; their own time stamps are fixed (0 would mean "not set"). */
+    private static void run(List<String> command) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("E2FSPROGS_FAKE_TIME", "1");
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         try {
             if (process.waitFor() != 0) {
-                throw new IOException("mke2fs failed: " + output.strip());
+                throw new IOException(command.getFirst() + " failed: " + output.strip());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -156,6 +184,7 @@ final class GuestImageBuilder {
     private static String digest(RootfsBuilder.Rootfs rootfs, GuestKernel kernel, Path init, List<String> environment) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(LAYOUT_VERSION.getBytes(StandardCharsets.UTF_8));
             sha.update(rootfs.digest().getBytes(StandardCharsets.UTF_8));
             sha.update(String.join("\n", rootfs.args()).getBytes(StandardCharsets.UTF_8));
             sha.update(String.join("\n", environment).getBytes(StandardCharsets.UTF_8));

@@ -1,18 +1,14 @@
 package dev.edgefaas.sandbox.microvm;
 
 import dev.edgefaas.function.FunctionManifest;
-import dev.edgefaas.function.Runtime;
 import dev.edgefaas.host.Executables;
 import dev.edgefaas.host.InstanceRecord;
 import dev.edgefaas.host.cgroup.CgroupLayout;
-import dev.edgefaas.host.cgroup.Cgroups;
 import dev.edgefaas.host.network.NamespacePool;
-import dev.edgefaas.platform.SampleFunctions;
 import dev.edgefaas.sandbox.Availability;
 import dev.edgefaas.sandbox.PreparedFunction;
 import dev.edgefaas.sandbox.SandboxBackend;
 import dev.edgefaas.sandbox.SandboxException;
-import dev.edgefaas.sandbox.oci.RootfsBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -28,14 +24,11 @@ import java.util.Optional;
  */
 public final class QemuMicrovmBackend implements SandboxBackend {
     public static final String NAME = "qemu-microvm";
-    static final String RECORD_CGROUP = "cgroup";
-    static final String RECORD_PID = "pid";
     private static final String QEMU = "qemu-system-x86_64";
 
     private final CgroupLayout cgroups;
-    private final Path cacheRoot;
     private final NamespacePool namespaces;
-    private final GuestKernels kernels;
+    private final GuestArtifacts artifacts;
 
     /**
      * @param cacheRoot  where kernels, root file systems and guest images are cached, e.g. {@code /var/cache/edgefaas}
@@ -43,9 +36,8 @@ public final class QemuMicrovmBackend implements SandboxBackend {
      */
     public QemuMicrovmBackend(CgroupLayout cgroups, Path cacheRoot, NamespacePool namespaces) {
         this.cgroups = cgroups;
-        this.cacheRoot = cacheRoot;
         this.namespaces = namespaces;
-        this.kernels = new GuestKernels(cacheRoot.resolve("kernel"));
+        this.artifacts = new GuestArtifacts(cacheRoot);
     }
 
     @Override
@@ -58,6 +50,7 @@ public final class QemuMicrovmBackend implements SandboxBackend {
         try {
             String qemu = checkHost();
             Accelerator accelerator = Accelerator.detect(qemu);
+            GuestKernels kernels = artifacts.kernels();
             Map<String, String> details = new LinkedHashMap<>();
             details.put("qemu", qemu);
             details.put("accelerator", accelerator.name() + ": " + accelerator.reason());
@@ -83,53 +76,30 @@ public final class QemuMicrovmBackend implements SandboxBackend {
         }
         Path qemu = Executables.find(QEMU).orElseThrow(() -> new SandboxException(
                 QEMU + " is not installed: apt-get install -y qemu-system-x86"));
-        if (Executables.find("mke2fs").isEmpty()) {
-            throw new SandboxException("mke2fs is not installed: apt-get install -y e2fsprogs");
-        }
-        if (!Files.isRegularFile(guestInit())) {
-            throw new SandboxException("the guest init is not built (" + guestInit() + "): build the project with"
-                    + " ./mvnw package, which builds functions/");
-        }
-        if (kernels.find().isEmpty() && Executables.find("apt-get").isEmpty()) {
-            throw new SandboxException("no guest kernel (looked at " + kernels.whereLooked() + ") and no apt-get to fetch"
-                    + " Debian's: set EDGEFAAS_KERNEL to a vmlinux or bzImage");
+        GuestArtifacts.checkTools();
+        if (artifacts.kernels().find().isEmpty() && Executables.find("apt-get").isEmpty()) {
+            throw new SandboxException("no guest kernel (looked at " + artifacts.kernels().whereLooked()
+                    + ") and no apt-get to fetch Debian's: set EDGEFAAS_KERNEL to a vmlinux or bzImage");
         }
         return qemu.toString();
     }
 
-    static Path guestInit() {
-        return SampleFunctions.functionsDirectory().resolve("guest").resolve("init");
-    }
-
     @Override
     public PreparedFunction prepare(FunctionManifest manifest) {
-        if (manifest.runtime() == Runtime.BINARY) {
-            throw new SandboxException("runtime binary runs only in the process sandbox; build the function as a"
-                    + " static Go binary (runtime go) or a Node.js script (runtime node)");
-        }
         String qemu = checkHost();
         if (namespaces == null) {
             throw new SandboxException(NAME + " needs the platform's network pool");
         }
-        GuestKernel kernel = kernels.findOrFetch();
-        RootfsBuilder.Rootfs rootfs = new RootfsBuilder(cacheRoot.resolve("rootfs")).build(manifest);
-        GuestImage image = new GuestImageBuilder(cacheRoot.resolve("guest")).build(manifest, rootfs, kernel, guestInit());
+        GuestArtifacts.Prepared prepared = artifacts.prepare(manifest);
         if (manifest.network() == FunctionManifest.Network.ISOLATED) {
             namespaces.warmUpTaps();
         }
-        return new QemuMicrovmFunction(manifest, qemu, Accelerator.detect(qemu), kernel, image, cgroups, namespaces);
+        return new MicrovmFunction(manifest, new QemuVmm(qemu, Accelerator.detect(qemu)), prepared.kernel(),
+                prepared.image(), cgroups, namespaces);
     }
 
     @Override
     public void reap(InstanceRecord record) {
-        record.get(RECORD_PID).ifPresent(pid -> ProcessHandle.of(Long.parseLong(pid))
-                .filter(process -> process.info().command().orElse("").endsWith(QEMU))
-                .ifPresent(ProcessHandle::destroyForcibly));
-        record.get(RECORD_CGROUP).ifPresent(name -> {
-            if (cgroups.writable()) {
-                Cgroups.removeLeftover(cgroups, name);
-                Cgroups.removeEverywhere(name);
-            }
-        });
+        MicrovmRecords.reap(record, cgroups, QEMU);
     }
 }

@@ -5,7 +5,10 @@ import dev.edgefaas.host.cgroup.Cgroup;
 import dev.edgefaas.host.cgroup.Cgroups;
 import dev.edgefaas.host.network.NamespacePool;
 import dev.edgefaas.sandbox.ProcessBackedInstance;
+import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -15,28 +18,37 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One microVM: a QEMU process (our child, in the instance's cgroup) whose console is the
+ * One microVM: a VMM process (our child, in the instance's cgroup) whose console is the
  * instance's output. The guest's init prints the function's exit status before it ends the VM,
  * so a diagnosis carries the function's code, not QEMU's.
  */
-final class QemuMicrovmInstance extends ProcessBackedInstance {
-    private static final long QUIT_WAIT_MILLIS = 2_000;
+final class MicrovmInstance extends ProcessBackedInstance {
+    private static final long STOP_WAIT_MILLIS = 2_000;
     private static final Pattern FUNCTION_EXIT = Pattern.compile("edgefaas-init: function exited with status (\\d+)");
-    /** What a Linux guest prints when it runs out of memory: the OOM killer, or a panic for want of a victim. */
+    /**
+     * What a guest prints when the function outgrows the VM's memory, which is its limit: the
+     * kernel's OOM killer (or its panic for want of a victim), Go's runtime refused a mapping,
+     * V8's heap could not grow.
+     */
     private static final List<String> GUEST_OUT_OF_MEMORY = List.of("Out of memory: Killed process",
-            "Out of memory and no killable processes", "System is deadlocked on memory");
+            "Out of memory and no killable processes", "System is deadlocked on memory",
+            "fatal error: runtime: out of memory", "JavaScript heap out of memory");
+    /** The console is short (the kernel boots quietly), but a goroutine dump may push the cause far up. */
+    private static final long CONSOLE_SCAN_BYTES = 4L * 1024 * 1024;
 
+    private final Vmm vmm;
     private final Path console;
-    private final Path qmpSocket;
+    private final Path scratch;
     private final Cgroup group;
     private final GuestNetwork network;
     private final NamespacePool namespaces;
 
-    QemuMicrovmInstance(String id, Process process, GuestNetwork network, Path console, Path qmpSocket, Cgroup group,
-                        NamespacePool namespaces, Map<String, String> details) {
+    MicrovmInstance(String id, Process process, Vmm vmm, GuestNetwork network, Path console, Path scratch, Cgroup group,
+                    NamespacePool namespaces, Map<String, String> details) {
         super(id, process, URI.create(network.endpoint()), console, details);
+        this.vmm = vmm;
         this.console = console;
-        this.qmpSocket = qmpSocket;
+        this.scratch = scratch;
         this.group = group;
         this.network = network;
         this.namespaces = namespaces;
@@ -57,21 +69,32 @@ final class QemuMicrovmInstance extends ProcessBackedInstance {
     /** The guest's kernel killed the function, or the host's killed the VMM at the group's limit. */
     @Override
     protected boolean outOfMemory(OptionalInt exitCode) {
-        List<String> lines = OutputTail.lastLines(console, 200);
-        return lines.stream().anyMatch(line -> GUEST_OUT_OF_MEMORY.stream().anyMatch(line::contains))
-                || group != null && group.oomKills() > 0;
+        String text = consoleEnd();
+        return GUEST_OUT_OF_MEMORY.stream().anyMatch(text::contains) || group != null && group.oomKills() > 0;
     }
 
-    /** Asks QEMU to quit over QMP; kills it if it does not within two seconds. */
+    private String consoleEnd() {
+        try (RandomAccessFile file = new RandomAccessFile(console.toFile(), "r")) {
+            long start = Math.max(0, file.length() - CONSOLE_SCAN_BYTES);
+            byte[] bytes = new byte[(int) (file.length() - start)];
+            file.seek(start);
+            file.readFully(bytes);
+            return new String(bytes, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** Asks the VMM to exit; kills it if it has not within two seconds. */
     @Override
     protected void stop() {
         try {
             if (process.isAlive()) {
-                QmpClient.quit(qmpSocket);
+                vmm.requestStop(scratch, process);
                 try {
-                    if (!process.waitFor(QUIT_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                    if (!process.waitFor(STOP_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
                         process.destroyForcibly();
-                        process.waitFor(QUIT_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+                        process.waitFor(STOP_WAIT_MILLIS, TimeUnit.MILLISECONDS);
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();

@@ -20,27 +20,25 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** A function with its guest image built; boots one microVM per instance. */
-final class QemuMicrovmFunction implements PreparedFunction {
+/** A function with its guest image built; boots one microVM per instance with its VMM. */
+final class MicrovmFunction implements PreparedFunction {
     /**
      * What QEMU itself may use beyond the guest's memory: its own heap, device state and, under
-     * TCG, the translation cache (bounded to 64 MiB by {@link Accelerator}).
+     * TCG, the translation cache (bounded to 64 MiB by {@link Accelerator}). Firecracker needs far less.
      */
     static final long VMM_OVERHEAD_MIB = 160;
 
     private final FunctionManifest manifest;
-    private final String qemu;
-    private final Accelerator accelerator;
+    private final Vmm vmm;
     private final GuestKernel kernel;
     private final GuestImage image;
     private final CgroupLayout cgroups;
     private final NamespacePool namespaces;
 
-    QemuMicrovmFunction(FunctionManifest manifest, String qemu, Accelerator accelerator, GuestKernel kernel,
-                        GuestImage image, CgroupLayout cgroups, NamespacePool namespaces) {
+    MicrovmFunction(FunctionManifest manifest, Vmm vmm, GuestKernel kernel, GuestImage image, CgroupLayout cgroups,
+                    NamespacePool namespaces) {
         this.manifest = manifest;
-        this.qemu = qemu;
-        this.accelerator = accelerator;
+        this.vmm = vmm;
         this.kernel = kernel;
         this.image = image;
         this.cgroups = cgroups;
@@ -50,34 +48,33 @@ final class QemuMicrovmFunction implements PreparedFunction {
     @Override
     public SandboxInstance start(InstanceRequest request) {
         String id = request.instanceId();
-        request.record().put(QemuMicrovmBackend.RECORD_CGROUP, id);
+        request.record().put(MicrovmRecords.CGROUP, id);
         Cgroup group = Cgroup.create(cgroups, id, new CgroupLimits(manifest.vcpus(),
                 (manifest.memoryMib() + VMM_OVERHEAD_MIB) * 1024L * 1024L, ManifestDefaults.PIDS_MAX));
         GuestNetwork network = null;
-        QemuMicrovmInstance instance = null;
+        MicrovmInstance instance = null;
         try {
             network = manifest.network() == FunctionManifest.Network.ISOLATED
                     ? new GuestNetwork(namespaces.takeTap(request.callbackPort()), 0)
                     : new GuestNetwork(null, LoopbackPorts.free());
             Path console = request.scratch().resolve("console.log");
-            Path qmpSocket = request.scratch().resolve("qmp.sock");
             // A guest has whole vCPUs; a fractional limit still applies to the VMM through its cgroup.
             int vcpus = (int) Math.ceil(manifest.vcpus());
-            QemuCommand command = new QemuCommand(qemu, accelerator, kernel, image, network, vcpus,
-                    manifest.memoryMib(), qmpSocket, List.of(
+            List<String> command = vmm.command(new Vmm.MicrovmLaunch(id, kernel, image, network, vcpus,
+                    manifest.memoryMib(), request.scratch(), List.of(
                             "PORT=" + GuestNetwork.GUEST_PORT,
                             "EDGEFAAS_INSTANCE_ID=" + id,
-                            "EDGEFAAS_CALLBACK_URL=" + request.callbackUrl(network.hostAddress())));
+                            "EDGEFAAS_CALLBACK_URL=" + request.callbackUrl(network.hostAddress()))));
             request.phases().mark("prepare");
 
-            Process process = new ProcessBuilder(JoinCgroupsThenExec.wrap(group.procsFiles(), command.arguments("edgefaas-" + id)))
+            Process process = new ProcessBuilder(JoinCgroupsThenExec.wrap(group.procsFiles(), command))
                     .redirectInput(new File("/dev/null"))
                     .redirectErrorStream(true)
                     .redirectOutput(console.toFile())
                     .start();
-            request.record().put(QemuMicrovmBackend.RECORD_PID, Long.toString(process.pid()));
+            request.record().put(MicrovmRecords.PID, Long.toString(process.pid()));
             request.phases().mark("spawn");
-            instance = new QemuMicrovmInstance(id, process, network, console, qmpSocket, group, namespaces,
+            instance = new MicrovmInstance(id, process, vmm, network, console, request.scratch(), group, namespaces,
                     details(network));
             instance.onExit(request.readiness()::signalExited);
             Readiness.Outcome outcome = request.readiness().await(manifest.readyTimeout());
@@ -87,7 +84,7 @@ final class QemuMicrovmFunction implements PreparedFunction {
             }
             var diagnosis = instance.diagnoseAfterStop();
             instance.close();
-            throw new SandboxException("instance " + id + " of function " + manifest.name() + " in qemu-microvm "
+            throw new SandboxException("instance " + id + " of function " + manifest.name() + " in " + vmm.sandbox() + " "
                     + (outcome == Readiness.Outcome.EXITED ? "stopped before it was ready"
                     : "did not call back within " + manifest.readyTimeout().toMillis() + " ms"), diagnosis, null);
         } catch (IOException | RuntimeException e) {
@@ -102,15 +99,13 @@ final class QemuMicrovmFunction implements PreparedFunction {
             if (e instanceof SandboxException sandbox) {
                 throw sandbox;
             }
-            throw new SandboxException("cannot start instance " + id + " of " + manifest.name() + " in qemu-microvm: "
+            throw new SandboxException("cannot start instance " + id + " of " + manifest.name() + " in " + vmm.sandbox() + ": "
                     + e.getMessage(), e);
         }
     }
 
     private Map<String, String> details(GuestNetwork network) {
-        Map<String, String> details = new LinkedHashMap<>();
-        details.put("vmm", "QEMU microvm");
-        details.put("accelerator", accelerator.name() + (accelerator.kvm() ? "" : " (" + accelerator.reason() + ")"));
+        Map<String, String> details = new LinkedHashMap<>(vmm.details());
         details.put("kernel", kernel.describe());
         details.put("image", image.rootDisk().getParent() + " (sha256 " + image.digest().substring(0, 12) + ")");
         details.put("network", network.describe());

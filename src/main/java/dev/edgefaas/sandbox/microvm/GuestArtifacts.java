@@ -1,0 +1,58 @@
+package dev.edgefaas.sandbox.microvm;
+
+import dev.edgefaas.function.FunctionManifest;
+import dev.edgefaas.function.Runtime;
+import dev.edgefaas.platform.SampleFunctions;
+import dev.edgefaas.sandbox.SandboxException;
+import dev.edgefaas.sandbox.oci.RootfsBuilder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * What every microVM sandbox builds for a function version, whatever its VMM: the kernel, and
+ * the guest image made from the same root file system as the OCI bundle.
+ */
+final class GuestArtifacts {
+    private final Path cacheRoot;
+    private final GuestKernels kernels;
+
+    GuestArtifacts(Path cacheRoot) {
+        this.cacheRoot = cacheRoot;
+        this.kernels = new GuestKernels(cacheRoot.resolve("kernel"));
+    }
+
+    GuestKernels kernels() {
+        return kernels;
+    }
+
+    /** The kernel and the image of {@code manifest}; slow the first time, cached after. */
+    Prepared prepare(FunctionManifest manifest) {
+        if (manifest.runtime() == Runtime.BINARY) {
+            throw new SandboxException("runtime binary runs only in the process sandbox; build the function as a"
+                    + " static Go binary (runtime go) or a Node.js script (runtime node)");
+        }
+        GuestKernel kernel = kernels.findOrFetch();
+        RootfsBuilder.Rootfs rootfs = new RootfsBuilder(cacheRoot.resolve("rootfs")).build(manifest);
+        GuestImage image = new GuestImageBuilder(cacheRoot.resolve("guest")).build(manifest, rootfs, kernel, guestInit());
+        return new Prepared(kernel, image);
+    }
+
+    record Prepared(GuestKernel kernel, GuestImage image) {
+    }
+
+    /** The guest's PID 1, built with the sample functions. */
+    static Path guestInit() {
+        return SampleFunctions.functionsDirectory().resolve("guest").resolve("init");
+    }
+
+    /** Fails, saying how to fix it, unless the host has what building guests takes. */
+    static void checkTools() {
+        if (dev.edgefaas.host.Executables.find("mke2fs").isEmpty()) {
+            throw new SandboxException("mke2fs is not installed: apt-get install -y e2fsprogs");
+        }
+        if (!Files.isRegularFile(guestInit())) {
+            throw new SandboxException("the guest init is not built (" + guestInit() + "): build the project with"
+                    + " ./mvnw package, which builds functions/");
+        }
+    }
+}

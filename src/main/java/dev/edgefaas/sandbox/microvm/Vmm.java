@@ -1,0 +1,35 @@
+package dev.edgefaas.sandbox.microvm;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A virtual machine monitor the microVM sandboxes boot guests with (QEMU, Firecracker): how to
+ * launch one guest and how to ask it to stop. Everything else (image, kernel, network, cgroup,
+ * readiness, diagnosis) is the same for all.
+ */
+interface Vmm {
+
+    /** The sandbox's name, e.g. {@code qemu-microvm}. */
+    String sandbox();
+
+    /** The command that boots {@code launch}; may write files (a config) into its scratch directory. */
+    List<String> command(MicrovmLaunch launch) throws IOException;
+
+    /** Asks the VMM in {@code scratch} to exit; the caller kills it if it has not after a grace period. */
+    void requestStop(Path scratch, Process process);
+
+    /** Facts for instance details: the VMM and its accelerator. */
+    Map<String, String> details();
+
+    /**
+     * One guest to boot.
+     *
+     * @param instanceEnvironment KEY=VALUE settings of this instance, passed on the kernel command line
+     */
+    record MicrovmLaunch(String id, GuestKernel kernel, GuestImage image, GuestNetwork network, int vcpus,
+                         long memoryMib, Path scratch, List<String> instanceEnvironment) {
+    }
+}

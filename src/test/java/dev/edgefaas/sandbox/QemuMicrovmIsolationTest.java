@@ -1,0 +1,8 @@
+package dev.edgefaas.sandbox;
+
+class QemuMicrovmIsolationTest extends IsolationTest {
+    @Override
+    String sandbox() {
+        return "qemu-microvm";
+    }
+}
