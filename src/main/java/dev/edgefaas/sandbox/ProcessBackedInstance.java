@@ -2,6 +2,7 @@ package dev.edgefaas.sandbox;
 
 import dev.edgefaas.host.OutputTail;
 import java.net.URI;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -67,6 +68,28 @@ public abstract class ProcessBackedInstance implements SandboxInstance {
         OptionalInt exitCode = process.isAlive() ? OptionalInt.empty() : exitCode();
         boolean outOfMemory = !closed.get() && outOfMemory(exitCode);
         return new Diagnosis(exitCode, outOfMemory, OutputTail.lastLines(output, DIAGNOSIS_LINES));
+    }
+
+    /**
+     * Waits for this instance's callback and marks the {@code ready} phase. If the callback does not
+     * come (the instance stopped, or the timeout passed) the instance is closed and the failure
+     * thrown with its diagnosis.
+     *
+     * @param what names the instance in the message, e.g. {@code instance f-1 of function f in runc}
+     * @param hint said after a timeout, e.g. what the instance must do to be ready; may be empty
+     * @throws SandboxException unless the instance called back
+     */
+    public final void awaitReady(InstanceRequest request, Duration timeout, String what, String hint) {
+        Readiness.Outcome outcome = request.readiness().await(timeout);
+        request.phases().mark("ready");
+        if (outcome == Readiness.Outcome.READY) {
+            return;
+        }
+        Diagnosis diagnosis = diagnoseAfterStop();
+        close();
+        throw new SandboxException(what + " " + (outcome == Readiness.Outcome.EXITED
+                ? "stopped before it was ready"
+                : "did not call back within " + timeout.toMillis() + " ms" + hint), diagnosis, null);
     }
 
     /** The diagnosis of an instance being given up on: waits briefly for its exit status first. */

@@ -69,6 +69,26 @@ public final class HostTraces {
         return run("iptables", "-w", "-S").stream().filter(line -> line.contains(chain) || line.contains(prefix + "+")).toList();
     }
 
+    /** Pids of processes with an argument containing {@code text}, e.g. a VMM's {@code -name}. */
+    public static List<Long> processesWithArgument(String text) {
+        List<Long> found = new ArrayList<>();
+        try (Stream<Path> entries = Files.list(Path.of("/proc"))) {
+            for (Path entry : entries.filter(p -> p.getFileName().toString().matches("[0-9]+")).toList()) {
+                try {
+                    String commandLine = new String(Files.readAllBytes(entry.resolve("cmdline")), StandardCharsets.UTF_8);
+                    if (commandLine.contains(text)) {
+                        found.add(Long.parseLong(entry.getFileName().toString()));
+                    }
+                } catch (IOException gone) {
+                    // The process ended while we looked.
+                }
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return found;
+    }
+
     public static boolean alive(long pid) {
         return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }

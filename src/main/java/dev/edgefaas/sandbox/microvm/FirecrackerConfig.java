@@ -63,6 +63,7 @@ record FirecrackerConfig(
     static String bootArguments(Vmm.MicrovmLaunch launch) {
         List<String> arguments = new java.util.ArrayList<>(List.of("console=ttyS0", "quiet", "reboot=k", "panic=1",
                 "pci=off", "ip=" + launch.network().kernelIpParameter()));
+        arguments.addAll(GuestKernels.extraArguments());
         arguments.addAll(launch.instanceEnvironment());
         return String.join(" ", arguments);
     }

@@ -45,6 +45,15 @@ public final class GuestKernels {
         return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
     }
 
+    /**
+     * Kernel arguments the operator adds to every guest's command line ({@code EDGEFAAS_KERNEL_ARGS}
+     * or {@code -Dedgefaas.kernel.args}), e.g. {@code loglevel=7} to see a boot in full.
+     */
+    static List<String> extraArguments() {
+        String value = System.getProperty("edgefaas.kernel.args", System.getenv("EDGEFAAS_KERNEL_ARGS"));
+        return value == null || value.isBlank() ? List.of() : List.of(value.trim().split("\\s+"));
+    }
+
     /** The kernel to use now, without fetching anything. */
     public Optional<GuestKernel> find() {
         Optional<String> configured = configured();

@@ -10,7 +10,6 @@ import dev.edgefaas.host.cgroup.JoinCgroupsThenExec;
 import dev.edgefaas.host.network.NamespacePool;
 import dev.edgefaas.sandbox.InstanceRequest;
 import dev.edgefaas.sandbox.PreparedFunction;
-import dev.edgefaas.sandbox.Readiness;
 import dev.edgefaas.sandbox.SandboxException;
 import dev.edgefaas.sandbox.SandboxInstance;
 import java.io.File;
@@ -77,16 +76,9 @@ final class MicrovmFunction implements PreparedFunction {
             instance = new MicrovmInstance(id, process, vmm, network, console, request.scratch(), group, namespaces,
                     details(network));
             instance.onExit(request.readiness()::signalExited);
-            Readiness.Outcome outcome = request.readiness().await(manifest.readyTimeout());
-            request.phases().mark("ready");
-            if (outcome == Readiness.Outcome.READY) {
-                return instance;
-            }
-            var diagnosis = instance.diagnoseAfterStop();
-            instance.close();
-            throw new SandboxException("instance " + id + " of function " + manifest.name() + " in " + vmm.sandbox() + " "
-                    + (outcome == Readiness.Outcome.EXITED ? "stopped before it was ready"
-                    : "did not call back within " + manifest.readyTimeout().toMillis() + " ms"), diagnosis, null);
+            instance.awaitReady(request, manifest.readyTimeout(),
+                    "instance " + id + " of function " + manifest.name() + " in " + vmm.sandbox(), "");
+            return instance;
         } catch (IOException | RuntimeException e) {
             if (instance != null) {
                 instance.close();

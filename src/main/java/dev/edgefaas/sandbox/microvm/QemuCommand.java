@@ -54,6 +54,7 @@ record QemuCommand(String qemu, Accelerator accelerator, GuestKernel kernel, Gue
                 parameters.add("tsc=reliable");
             }
         }
+        parameters.addAll(GuestKernels.extraArguments());
         parameters.addAll(instanceEnvironment);
         return String.join(" ", parameters);
     }

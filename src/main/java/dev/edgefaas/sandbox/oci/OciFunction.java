@@ -13,7 +13,6 @@ import dev.edgefaas.host.network.InstanceNetwork;
 import dev.edgefaas.host.network.NamespacePool;
 import dev.edgefaas.sandbox.InstanceRequest;
 import dev.edgefaas.sandbox.PreparedFunction;
-import dev.edgefaas.sandbox.Readiness;
 import dev.edgefaas.sandbox.SandboxException;
 import dev.edgefaas.sandbox.SandboxInstance;
 import java.io.File;
@@ -81,16 +80,9 @@ final class OciFunction implements PreparedFunction {
             instance = new OciInstance(id, runtime, process, "http://" + instanceAddress + ":" + port, output, group,
                     network, namespaces, details(network), memoryBytes);
             instance.onExit(request.readiness()::signalExited);
-            Readiness.Outcome outcome = request.readiness().await(manifest.readyTimeout());
-            request.phases().mark("ready");
-            if (outcome == Readiness.Outcome.READY) {
-                return instance;
-            }
-            var diagnosis = instance.diagnoseAfterStop();
-            instance.close();
-            throw new SandboxException("instance " + id + " of function " + manifest.name() + " in " + runtime.name() + " "
-                    + (outcome == Readiness.Outcome.EXITED ? "exited before it was ready"
-                    : "did not call back within " + manifest.readyTimeout().toMillis() + " ms"), diagnosis, null);
+            instance.awaitReady(request, manifest.readyTimeout(),
+                    "instance " + id + " of function " + manifest.name() + " in " + runtime.name(), "");
+            return instance;
         } catch (IOException | RuntimeException e) {
             if (instance != null) {
                 instance.close();

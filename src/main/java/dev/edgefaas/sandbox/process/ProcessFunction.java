@@ -10,7 +10,6 @@ import dev.edgefaas.host.cgroup.CgroupLayout;
 import dev.edgefaas.host.cgroup.CgroupLimits;
 import dev.edgefaas.sandbox.InstanceRequest;
 import dev.edgefaas.sandbox.PreparedFunction;
-import dev.edgefaas.sandbox.Readiness;
 import dev.edgefaas.sandbox.SandboxException;
 import dev.edgefaas.sandbox.SandboxInstance;
 import java.io.IOException;
@@ -60,23 +59,9 @@ final class ProcessFunction implements PreparedFunction {
 
         ProcessInstance instance = new ProcessInstance(id, process, port, output, cgroup, details(cgroup));
         instance.onExit(request.readiness()::signalExited);
-        Readiness.Outcome outcome = request.readiness().await(manifest.readyTimeout());
-        request.phases().mark("ready");
-        if (outcome == Readiness.Outcome.READY) {
-            return instance;
-        }
-        throw failedStart(instance, outcome);
-    }
-
-    private SandboxException failedStart(ProcessInstance instance, Readiness.Outcome outcome) {
-        String what = outcome == Readiness.Outcome.EXITED
-                ? "exited before it was ready"
-                : "did not call back within " + manifest.readyTimeout().toMillis() + " ms"
-                  + " (it must listen on $PORT, then GET $EDGEFAAS_CALLBACK_URL)";
-        var diagnosis = instance.diagnoseAfterStop();
-        instance.close();
-        return new SandboxException("instance " + instance.id() + " of function " + manifest.name() + " " + what,
-                diagnosis, null);
+        instance.awaitReady(request, manifest.readyTimeout(), "instance " + id + " of function " + manifest.name(),
+                " (it must listen on $PORT, then GET $EDGEFAAS_CALLBACK_URL)");
+        return instance;
     }
 
     private Cgroup createCgroup(InstanceRequest request) {

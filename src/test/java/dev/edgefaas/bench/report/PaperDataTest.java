@@ -59,8 +59,8 @@ class PaperDataTest {
 
     @Test
     void matrixTimesAreAlreadyMillisecondsAndFibTimesAreConverted() {
-        assertThat(summary("matrix", "nanos", "go", "attempt=first", "time").median()).isBetween(200.0, 600.0);
-        assertThat(summary("cpu", "docker", "go", "attempt=first", "time").median()).isBetween(300.0, 800.0);
+        assertThat(summary("matrix", "nanos", "go", "attempt=first;n=1024", "time").median()).isBetween(200.0, 600.0);
+        assertThat(summary("cpu", "docker", "go", "attempt=first;n=1000000000", "time").median()).isBetween(300.0, 800.0);
     }
 
     @Test
@@ -97,11 +97,18 @@ class PaperDataTest {
 
     @Test
     void aParameterWithMoreDetailThanThePapersStillFindsIt() {
-        assertThat(paper.reference(new SeriesKey("cpu", "runsc", "go", "attempt=second;n=1000000000", "time"), "ms"))
+        assertThat(paper.reference(new SeriesKey("read", "runsc", "go", "attempt=second;size=big", "time"), "ms"))
                 .hasValueSatisfying(s -> assertThat(s.key().parameter()).isEqualTo("attempt=second"));
         assertThat(paper.reference(new SeriesKey("warm-overhead", "runc", "go", "path=gateway;clients=64",
                 "latency_p50"), "us")).hasValueSatisfying(s -> assertThat(s.key().parameter()).isEqualTo("path=gateway"));
         assertThat(paper.reference(new SeriesKey("burst", "runc", "go", "n=15", "latency"), "ms")).isEmpty();
+    }
+
+    @Test
+    void aSmallerWorkloadThanThePapersFindsNoPaperValue() {
+        assertThat(paper.reference(new SeriesKey("cpu", "runsc", "go", "attempt=first;n=100000000", "time"), "ms")).isEmpty();
+        assertThat(paper.reference(new SeriesKey("cpu", "runsc", "go", "attempt=first;n=1000000000", "time"), "ms")).isPresent();
+        assertThat(paper.reference(new SeriesKey("matrix", "runc", "go", "attempt=first;n=256", "function_time"), "ms")).isEmpty();
     }
 
     @Test
