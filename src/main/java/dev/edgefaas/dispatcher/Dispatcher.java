@@ -8,6 +8,7 @@ import dev.edgefaas.sandbox.Availability;
 import dev.edgefaas.sandbox.PreparedFunction;
 import dev.edgefaas.sandbox.SandboxBackend;
 import dev.edgefaas.sandbox.SandboxException;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -15,8 +16,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.IntSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -43,9 +46,18 @@ public final class Dispatcher implements AutoCloseable {
     public Dispatcher(Map<String, SandboxBackend> backends, StateDirectory state, IntSupplier callbackPort,
                       PlatformMetrics metrics, ReadinessCallbacks callbacks) {
         this.backends = Map.copyOf(backends);
-        this.context = new PoolContext(state, callbacks, callbackPort, metrics);
+        this.context = new PoolContext(state, callbacks, callbackPort, metrics, new CopyOnWriteArrayList<>());
         housekeeping.scheduleWithFixedDelay(this::maintainAll, HOUSEKEEPING_PERIOD.toMillis(),
                 HOUSEKEEPING_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Calls {@code listener} with an instance's endpoint as soon as its sandbox has stopped, for
+     * whatever reason. A VM that vanishes sends no FIN: whoever holds connections to it must
+     * close them, or requests on them wait for the exchange timeout.
+     */
+    public void onInstanceStopped(Consumer<URI> listener) {
+        context.exitListeners().add(listener);
     }
 
     /**

@@ -229,6 +229,7 @@ final class FunctionPool {
     }
 
     private void instanceExited(LiveInstance instance) {
+        context.instanceStopped(instance.sandbox.endpoint());
         boolean unexpected;
         lock.lock();
         try {

@@ -2,8 +2,19 @@ package dev.edgefaas.dispatcher;
 
 import dev.edgefaas.host.StateDirectory;
 import dev.edgefaas.metrics.PlatformMetrics;
+import java.net.URI;
+import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.IntSupplier;
 
-/** What every function pool shares: host state, the callback listener, metrics. */
-record PoolContext(StateDirectory state, ReadinessCallbacks callbacks, IntSupplier callbackPort, PlatformMetrics metrics) {
+/**
+ * What every function pool shares: host state, the callback listener, metrics, and who wants to
+ * know when an instance has stopped (the gateway, to drop its connections to it).
+ */
+record PoolContext(StateDirectory state, ReadinessCallbacks callbacks, IntSupplier callbackPort, PlatformMetrics metrics,
+                   List<Consumer<URI>> exitListeners) {
+
+    void instanceStopped(URI endpoint) {
+        exitListeners.forEach(listener -> listener.accept(endpoint));
+    }
 }

@@ -40,6 +40,11 @@ final class Forwarder implements AutoCloseable {
         this.connections = new InstanceConnectionPool(exchangeTimeout);
     }
 
+    /** Closes every connection to a stopped instance: requests waiting on one fail now, not at the timeout. */
+    void instanceStopped(URI endpoint) {
+        connections.closeAll(endpoint);
+    }
+
     /** Closes connections idle longer than {@code maxIdle} and those of requests past the exchange timeout. */
     void sweepConnections(Duration maxIdle) {
         connections.sweep(maxIdle);

@@ -43,6 +43,7 @@ public final class GatewayServer implements AutoCloseable {
     public static GatewayServer start(Listeners listeners, Dispatcher dispatcher, ReadinessCallbacks callbacks,
                                       HttpService adminApi, PlatformMetrics metrics) {
         Forwarder forwarder = new Forwarder(INSTANCE_EXCHANGE_TIMEOUT);
+        dispatcher.onInstanceStopped(forwarder::instanceStopped);
         InvocationHandler invocations = new InvocationHandler(dispatcher, forwarder, metrics);
         WebServer server = WebServer.builder()
                 .host(listeners.host())

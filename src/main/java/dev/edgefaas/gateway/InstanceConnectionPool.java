@@ -57,6 +57,21 @@ final class InstanceConnectionPool implements AutoCloseable {
         connection.close();
     }
 
+    /** Closes every connection to {@code endpoint}, busy ones too: their requests fail with a socket error. */
+    void closeAll(URI endpoint) {
+        Deque<InstanceConnection> connections = idle.get(endpoint);
+        if (connections != null) {
+            for (InstanceConnection connection = connections.pollFirst(); connection != null; connection = connections.pollFirst()) {
+                discard(connection);
+            }
+        }
+        for (InstanceConnection connection : open) {
+            if (connection.endpoint().equals(endpoint)) {
+                discard(connection);
+            }
+        }
+    }
+
     /** Closes connections idle longer than {@code maxIdle} and those busy longer than the exchange timeout. */
     void sweep(Duration maxIdle) {
         long now = System.nanoTime();

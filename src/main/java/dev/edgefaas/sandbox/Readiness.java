@@ -28,6 +28,11 @@ public final class Readiness {
         signal(Outcome.EXITED);
     }
 
+    /** Whether a signal (or a timeout) has decided the start already. */
+    public boolean isDone() {
+        return outcome.get() != null;
+    }
+
     /** Blocks until a signal arrives or {@code timeout} passes; a timeout is final, a late callback loses. */
     public Outcome await(Duration timeout) {
         try {

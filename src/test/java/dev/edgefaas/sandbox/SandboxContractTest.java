@@ -1,6 +1,7 @@
 package dev.edgefaas.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
@@ -42,6 +43,11 @@ abstract class SandboxContractTest {
 
     /** The backend under test, as manifests name it. */
     abstract String sandbox();
+
+    /** Whether the sandbox has a host network mode; one without must refuse it, saying so. */
+    boolean hasHostNetwork() {
+        return true;
+    }
 
     @BeforeEach
     void startPlatform() {
@@ -87,6 +93,11 @@ abstract class SandboxContractTest {
 
     @Test
     void theHostNetworkModeServesOnALoopbackPort() {
+        if (!hasHostNetwork()) {
+            assertThatThrownBy(() -> platform.deploySample("hello-go", "shared", "\"network\": \"host\""))
+                    .hasMessageContaining("network").hasMessageContaining("isolated");
+            return;
+        }
         platform.deploySample("hello-go", "shared", "\"network\": \"host\"");
 
         assertThat(platform.get("/function/shared/").body()).isEqualTo("hello\n");

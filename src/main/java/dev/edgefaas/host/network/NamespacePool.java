@@ -35,8 +35,9 @@ public final class NamespacePool implements AutoCloseable {
     private final String runToken = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(0, 5);
     private final AtomicInteger counter = new AtomicInteger();
     private final HostFirewall firewall;
-    private final Spares namespaceSpares = new Spares(false);
-    private final Spares tapSpares = new Spares(true);
+    private final Spares namespaceSpares = new Spares(Kind.NAMESPACE);
+    private final Spares tapSpares = new Spares(Kind.TAP);
+    private final Spares guestNatSpares = new Spares(Kind.GUEST_NAT);
     /** The callback port this pool let through the firewall, 0 before the first instance. */
     private final java.util.concurrent.atomic.AtomicInteger allowedCallbackPort = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean closed;
@@ -44,10 +45,13 @@ public final class NamespacePool implements AutoCloseable {
     private record Entry(InstanceNetwork network, InstanceRecord record) {
     }
 
+    /** What a link is: a namespace with a veth (containers), a tap (VMs), or a namespace with a NAT'd tap ({@link GuestNat}). */
+    private enum Kind { NAMESPACE, TAP, GUEST_NAT }
+
     /** The ready links of one kind and how many are being made. */
-    private record Spares(boolean tap, LinkedBlockingDeque<Entry> ready, AtomicInteger refilling) {
-        Spares(boolean tap) {
-            this(tap, new LinkedBlockingDeque<>(), new AtomicInteger());
+    private record Spares(Kind kind, LinkedBlockingDeque<Entry> ready, AtomicInteger refilling) {
+        Spares(Kind kind) {
+            this(kind, new LinkedBlockingDeque<>(), new AtomicInteger());
         }
     }
 
@@ -75,6 +79,14 @@ public final class NamespacePool implements AutoCloseable {
         return take(tapSpares, callbackPort);
     }
 
+    /**
+     * A ready namespace for a guest with the fixed settings of {@link GuestNat}: the VMM runs in
+     * it, the guest's port is reached at its {@link InstanceNetwork#instanceAddress()}.
+     */
+    public InstanceNetwork takeGuestNat(int callbackPort) {
+        return take(guestNatSpares, callbackPort);
+    }
+
     private InstanceNetwork take(Spares kind, int callbackPort) {
         // Port 0: an instance that never calls back (a benchmark's raw container); no firewall of ours then.
         if (callbackPort > 0 && allowedCallbackPort.compareAndSet(0, callbackPort)) {
@@ -84,7 +96,7 @@ public final class NamespacePool implements AutoCloseable {
         }
         Entry entry = kind.ready().pollFirst();
         refill(kind);
-        return (entry != null ? entry : create(kind.tap())).network();
+        return (entry != null ? entry : create(kind.kind())).network();
     }
 
     /** Destroys a namespace an instance is done with. Idempotent. */
@@ -101,7 +113,7 @@ public final class NamespacePool implements AutoCloseable {
         kind.refilling().incrementAndGet();
         ThreadFactories.startVirtual("netns-refill", () -> {
             try {
-                Entry entry = create(kind.tap());
+                Entry entry = create(kind.kind());
                 if (closed) {
                     destroy(entry.network());
                     entry.record().delete();
@@ -109,7 +121,7 @@ public final class NamespacePool implements AutoCloseable {
                     kind.ready().offerLast(entry);
                 }
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "cannot make a spare " + (kind.tap() ? "tap device" : "network namespace"), e);
+                LOG.log(Level.WARNING, "cannot make a spare link (" + kind.kind() + ")", e);
             } finally {
                 kind.refilling().decrementAndGet();
             }
@@ -131,13 +143,19 @@ public final class NamespacePool implements AutoCloseable {
         warmUp(tapSpares);
     }
 
+    /** Starts keeping spare guest namespaces. Idempotent. */
+    public void warmUpGuestNats() {
+        warmUp(guestNatSpares);
+    }
+
     private void warmUp(Spares kind) {
         for (int i = 0; i < spares; i++) {
             refill(kind);
         }
     }
 
-    private Entry create(boolean tap) {
+    private Entry create(Kind kind) {
+        boolean tap = kind == Kind.TAP;
         String name = namePrefix() + "-" + counter.incrementAndGet() + (tap ? "t" : "");
         String hostInterface = tap ? name : name + "h";
         AddressPool.Link link = addresses.allocate();
@@ -163,6 +181,11 @@ public final class NamespacePool implements AutoCloseable {
                         "addr add " + link.instance() + "/" + AddressPool.Link.PREFIX + " dev eth0",
                         "link set eth0 up",
                         "link set lo up"));
+                if (kind == Kind.GUEST_NAT) {
+                    IpCommand.batch(List.of("-n", name), GuestNat.tapCommands());
+                    IpCommand.run(List.of("ip", "netns", "exec", name, "sysctl", "-qw", "net.ipv4.ip_forward=1"), "");
+                    IpCommand.run(List.of("ip", "netns", "exec", name, "iptables-restore"), GuestNat.rules());
+                }
             }
             return new Entry(network, record);
         } catch (RuntimeException e) {
@@ -204,7 +227,7 @@ public final class NamespacePool implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        for (Spares kind : List.of(namespaceSpares, tapSpares)) {
+        for (Spares kind : List.of(namespaceSpares, tapSpares, guestNatSpares)) {
             for (Entry entry = kind.ready().pollFirst(); entry != null; entry = kind.ready().pollFirst()) {
                 destroy(entry.network());
                 addresses.release(entry.network().link());

@@ -52,7 +52,7 @@ record FirecrackerConfig(
                         bootArguments(launch)),
                 List.of(new Drive("rootfs", launch.image().rootDisk().toString(), false, true)),
                 new MachineConfiguration(launch.vcpus(), launch.memoryMib(), false),
-                List.of(new NetworkInterface("eth0", network.tap().hostInterface(), network.tap().instanceMac())),
+                List.of(new NetworkInterface("eth0", network.link().hostInterface(), network.link().instanceMac())),
                 new EntropyDevice());
     }
 

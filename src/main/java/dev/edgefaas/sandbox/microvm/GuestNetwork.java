@@ -3,41 +3,42 @@ package dev.edgefaas.sandbox.microvm;
 import dev.edgefaas.host.network.InstanceNetwork;
 
 /**
- * How one guest is wired: its own tap device on a /30 (isolated), or QEMU's user-mode network
- * with the guest's port forwarded to a loopback port (the manifest's {@code "network": "host"}).
+ * How one guest is wired: its own tap device on a /30 (isolated), a namespace that translates
+ * for a guest with fixed settings (unikernels), or QEMU's user-mode network with the guest's
+ * port forwarded to a loopback port (the manifest's {@code "network": "host"}).
  *
- * @param tap           the tap, or null for user-mode networking
- * @param loopbackPort  the host's loopback port forwarded to the guest, 0 with a tap
+ * @param link          the tap or the namespace, or null for user-mode networking
+ * @param loopbackPort  the host's loopback port forwarded to the guest, 0 with a link
  */
-record GuestNetwork(InstanceNetwork tap, int loopbackPort) {
+record GuestNetwork(InstanceNetwork link, int loopbackPort) {
     static final int GUEST_PORT = 8080;
     /** QEMU's user-mode network: the guest's fixed address, and the host as the guest sees it. */
     private static final String USER_GUEST = "10.0.2.15";
     private static final String USER_HOST = "10.0.2.2";
 
     String guestAddress() {
-        return tap != null ? tap.instanceAddress() : USER_GUEST;
+        return link != null ? link.instanceAddress() : USER_GUEST;
     }
 
     /** The address the guest calls back to. */
     String hostAddress() {
-        return tap != null ? tap.hostAddress() : USER_HOST;
+        return link != null ? link.hostAddress() : USER_HOST;
     }
 
     /** The kernel's {@code ip=} value: client::gateway:netmask::device:autoconf. */
     String kernelIpParameter() {
-        String netmask = tap != null ? tap.netmask() : "255.255.255.0";
+        String netmask = link != null ? link.netmask() : "255.255.255.0";
         return guestAddress() + "::" + hostAddress() + ":" + netmask + "::eth0:off";
     }
 
     /** Where the platform reaches the function. */
     String endpoint() {
-        return tap != null ? "http://" + tap.instanceAddress() + ":" + GUEST_PORT : "http://127.0.0.1:" + loopbackPort;
+        return link != null ? "http://" + link.instanceAddress() + ":" + GUEST_PORT : "http://127.0.0.1:" + loopbackPort;
     }
 
     String describe() {
-        return tap != null
-                ? "tap " + tap.hostInterface() + ", " + tap.instanceAddress() + " via " + tap.hostAddress() + ", mac " + tap.instanceMac()
+        return link != null
+                ? "tap " + link.hostInterface() + ", " + link.instanceAddress() + " via " + link.hostAddress() + ", mac " + link.instanceMac()
                 : "user-mode (host loopback port " + loopbackPort + ")";
     }
 }

@@ -73,8 +73,8 @@ final class MicrovmFunction implements PreparedFunction {
                     .start();
             request.record().put(MicrovmRecords.PID, Long.toString(process.pid()));
             request.phases().mark("spawn");
-            instance = new MicrovmInstance(id, process, vmm, network, console, request.scratch(), group, namespaces,
-                    details(network));
+            instance = new MicrovmInstance(id, process, vmm::requestStop, network, console, request.scratch(), group, namespaces,
+                    details(network), false);
             instance.onExit(request.readiness()::signalExited);
             instance.awaitReady(request, manifest.readyTimeout(),
                     "instance " + id + " of function " + manifest.name() + " in " + vmm.sandbox(), "");
@@ -83,8 +83,8 @@ final class MicrovmFunction implements PreparedFunction {
             if (instance != null) {
                 instance.close();
             } else {
-                if (network != null && network.tap() != null) {
-                    namespaces.release(network.tap());
+                if (network != null && network.link() != null) {
+                    namespaces.release(network.link());
                 }
                 group.close();
             }

@@ -14,13 +14,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * One microVM: a VMM process (our child, in the instance's cgroup) whose console is the
- * instance's output. The guest's init prints the function's exit status before it ends the VM,
- * so a diagnosis carries the function's code, not QEMU's.
+ * instance's output. A Linux guest's init prints the function's exit status before it ends the
+ * VM, and a unikernel hands it to QEMU's debug-exit device, so a diagnosis carries the
+ * function's code, not QEMU's.
  */
 final class MicrovmInstance extends ProcessBackedInstance {
     private static final long STOP_WAIT_MILLIS = 2_000;
@@ -28,30 +30,35 @@ final class MicrovmInstance extends ProcessBackedInstance {
     /**
      * What a guest prints when the function outgrows the VM's memory, which is its limit: the
      * kernel's OOM killer (or its panic for want of a victim), Go's runtime refused a mapping,
-     * V8's heap could not grow.
+     * V8's heap could not grow, Nanos found no page for a fault.
      */
     private static final List<String> GUEST_OUT_OF_MEMORY = List.of("Out of memory: Killed process",
             "Out of memory and no killable processes", "System is deadlocked on memory",
-            "fatal error: runtime: out of memory", "JavaScript heap out of memory");
+            "fatal error: runtime: out of memory", "JavaScript heap out of memory",
+            "page fault: out of memory, program killed", "(result:out of memory)");
     /** The console is short (the kernel boots quietly), but a goroutine dump may push the cause far up. */
     private static final long CONSOLE_SCAN_BYTES = 4L * 1024 * 1024;
 
-    private final Vmm vmm;
+    /** Asks the VMM to exit, given the instance's scratch directory and the VMM's process. */
+    private final BiConsumer<Path, Process> requestStop;
     private final Path console;
     private final Path scratch;
     private final Cgroup group;
     private final GuestNetwork network;
     private final NamespacePool namespaces;
+    private final boolean debugExit;
 
-    MicrovmInstance(String id, Process process, Vmm vmm, GuestNetwork network, Path console, Path scratch, Cgroup group,
-                    NamespacePool namespaces, Map<String, String> details) {
+    MicrovmInstance(String id, Process process, BiConsumer<Path, Process> requestStop, GuestNetwork network,
+                    Path console, Path scratch, Cgroup group, NamespacePool namespaces, Map<String, String> details,
+                    boolean debugExit) {
         super(id, process, URI.create(network.endpoint()), console, details);
-        this.vmm = vmm;
+        this.requestStop = requestStop;
         this.console = console;
         this.scratch = scratch;
         this.group = group;
         this.network = network;
         this.namespaces = namespaces;
+        this.debugExit = debugExit;
     }
 
     @Override
@@ -63,7 +70,12 @@ final class MicrovmInstance extends ProcessBackedInstance {
                 return OptionalInt.of(Integer.parseInt(matcher.group(1)));
             }
         }
-        return super.exitCode();
+        OptionalInt vmm = super.exitCode();
+        // A unikernel writes its program's status to QEMU's isa-debug-exit, and QEMU exits with (status << 1) | 1.
+        if (debugExit && vmm.isPresent() && (vmm.getAsInt() & 1) == 1) {
+            return OptionalInt.of(vmm.getAsInt() >> 1);
+        }
+        return vmm;
     }
 
     /** The guest's kernel killed the function, or the host's killed the VMM at the group's limit. */
@@ -90,7 +102,7 @@ final class MicrovmInstance extends ProcessBackedInstance {
     protected void stop() {
         try {
             if (process.isAlive()) {
-                vmm.requestStop(scratch, process);
+                requestStop.accept(scratch, process);
                 try {
                     if (!process.waitFor(STOP_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
                         process.destroyForcibly();
@@ -108,8 +120,8 @@ final class MicrovmInstance extends ProcessBackedInstance {
                     Cgroups.removeEverywhere(id());
                 }
             } finally {
-                if (network.tap() != null) {
-                    namespaces.release(network.tap());
+                if (network.link() != null) {
+                    namespaces.release(network.link());
                 }
             }
         }

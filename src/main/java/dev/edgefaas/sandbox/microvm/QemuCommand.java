@@ -27,15 +27,15 @@ record QemuCommand(String qemu, Accelerator accelerator, GuestKernel kernel, Gue
                 "-drive", "id=root,file=" + image.rootDisk() + ",format=raw,if=none,readonly=on",
                 "-device", "virtio-blk-device,drive=root",
                 "-netdev", netdev(),
-                "-device", "virtio-net-device,netdev=net0" + (network.tap() != null ? ",mac=" + network.tap().instanceMac() : ""),
+                "-device", "virtio-net-device,netdev=net0" + (network.link() != null ? ",mac=" + network.link().instanceMac() : ""),
                 "-device", "virtio-rng-device",
                 "-qmp", "unix:" + qmpSocket + ",server=on,wait=off"));
         return arguments;
     }
 
     private String netdev() {
-        return network.tap() != null
-                ? "tap,id=net0,ifname=" + network.tap().hostInterface() + ",script=no,downscript=no"
+        return network.link() != null
+                ? "tap,id=net0,ifname=" + network.link().hostInterface() + ",script=no,downscript=no"
                 : "user,id=net0,hostfwd=tcp:127.0.0.1:" + network.loopbackPort() + "-:" + GuestNetwork.GUEST_PORT;
     }
 

@@ -1,0 +1,150 @@
+package dev.edgefaas.sandbox.microvm;
+
+import dev.edgefaas.function.FunctionManifest;
+import dev.edgefaas.function.Runtime;
+import dev.edgefaas.host.StateDirectory;
+import dev.edgefaas.host.network.GuestNat;
+import dev.edgefaas.sandbox.SandboxException;
+import dev.edgefaas.sandbox.oci.RootfsBuilder;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * Makes a function version's Nanos image with the toolchain's {@code mkfs}, from the same root
+ * file system as its OCI bundle, and a manifest written here: every file of the tree, the
+ * program and its arguments, the environment, and the fixed network settings of
+ * {@link GuestNat}. Built once per version and shared read-only; nothing per instance is in it.
+ */
+final class NanosImageBuilder {
+    private final Path cacheDirectory;
+
+    NanosImageBuilder(Path cacheDirectory) {
+        this.cacheDirectory = cacheDirectory;
+    }
+
+    Path build(FunctionManifest manifest, RootfsBuilder.Rootfs rootfs, NanosToolchain toolchain) {
+        String nanosManifest = manifest(manifest, rootfs);
+        String digest = digest(nanosManifest, rootfs, toolchain);
+        Path target = cacheDirectory.resolve(manifest.name().value() + "-" + digest.substring(0, 16));
+        Path image = target.resolve("nanos.img");
+        if (Files.isRegularFile(image)) {
+            return image;
+        }
+        Path staging = null;
+        try {
+            Files.createDirectories(cacheDirectory);
+            staging = Files.createTempDirectory(cacheDirectory, ".staging-");
+            Files.writeString(staging.resolve("manifest"), nanosManifest);
+            Process process = new ProcessBuilder(toolchain.mkfs().toString(), "-b", toolchain.bootImage().toString(),
+                    "-k", toolchain.kernel().toString(), "-l", "edgefaas", staging.resolve("nanos.img").toString())
+                    .redirectInput(staging.resolve("manifest").toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(staging.resolve("mkfs.log").toFile())
+                    .start();
+            if (process.waitFor() != 0) {
+                throw new SandboxException("Nanos mkfs failed for " + manifest.name() + ": "
+                        + Files.readString(staging.resolve("mkfs.log")).strip());
+            }
+            try {
+                Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException raced) {
+                StateDirectory.deleteTree(staging);
+            }
+            return image;
+        } catch (IOException e) {
+            throw new SandboxException("cannot build the Nanos image of " + manifest.name() + " in " + cacheDirectory
+                    + ": " + e.getMessage() + " (is the disk full?)", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SandboxException("interrupted while building the Nanos image of " + manifest.name());
+        } finally {
+            if (staging != null && Files.isDirectory(staging)) {
+                StateDirectory.deleteTree(staging);
+            }
+        }
+    }
+
+    /** The Nanos manifest (its tuple syntax; every name and value quoted). */
+    static String manifest(FunctionManifest manifest, RootfsBuilder.Rootfs rootfs) {
+        StringBuilder text = new StringBuilder("(\n  children:(");
+        children(rootfs.path(), text);
+        text.append(")\n  program:").append(quote(rootfs.args().getFirst()));
+        text.append("\n  arguments:[");
+        text.append(String.join(" ", rootfs.args().stream().map(NanosImageBuilder::quote).toList()));
+        text.append("]\n  environment:(");
+        List<String> environment = new ArrayList<>();
+        environment(manifest).forEach((key, value) -> environment.add(quote(key) + ":" + quote(value)));
+        text.append(String.join(" ", environment));
+        // The program's exit ends the VM with its status (QEMU's isa-debug-exit): no reboot, no idling.
+        text.append(")\n  debug_exit:t reboot_on_exit:[] idle_on_exit:[]");
+        text.append("\n  en1:(ipaddr:").append(GuestNat.GUEST).append(" netmask:").append(GuestNat.NETMASK)
+                .append(" gateway:").append(GuestNat.GATEWAY).append(")\n)\n");
+        return text.toString();
+    }
+
+    /** The function's environment; no callback URL, since instances are probed (see {@link NanosBackend}). */
+    static Map<String, String> environment(FunctionManifest manifest) {
+        Map<String, String> env = new TreeMap<>();
+        env.put("HOST", "0.0.0.0");
+        env.put("PORT", Integer.toString(GuestNat.PORT));
+        env.put("HOME", "/tmp");
+        if (manifest.runtime() == Runtime.GO) {
+            env.put("GOMAXPROCS", Integer.toString(manifest.goMaxProcs()));
+        }
+        env.putAll(manifest.env());
+        return env;
+    }
+
+    private static void children(Path directory, StringBuilder text) {
+        try (Stream<Path> entries = Files.list(directory)) {
+            for (Path entry : entries.sorted().toList()) {
+                text.append(quote(entry.getFileName().toString())).append(':');
+                if (Files.isDirectory(entry)) {
+                    text.append("(children:(");
+                    children(entry, text);
+                    text.append("))");
+                } else {
+                    text.append("(contents:(host:").append(quote(entry.toString())).append("))");
+                }
+                text.append(' ');
+            }
+        } catch (IOException e) {
+            throw new SandboxException("cannot list " + directory + ": " + e.getMessage(), e);
+        }
+    }
+
+    static String quote(String value) {
+        if (value.indexOf('"') >= 0 || value.indexOf('\n') >= 0) {
+            throw new SandboxException("a Nanos manifest cannot hold '" + value.replace("\n", "\\n")
+                    + "': no double quote or newline in file names and env values");
+        }
+        return "\"" + value + "\"";
+    }
+
+    private static String digest(String nanosManifest, RootfsBuilder.Rootfs rootfs, NanosToolchain toolchain) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(nanosManifest.getBytes(StandardCharsets.UTF_8));
+            sha.update(rootfs.digest().getBytes(StandardCharsets.UTF_8));
+            for (Path file : List.of(toolchain.kernel(), toolchain.bootImage())) {
+                sha.update(Files.readAllBytes(file));
+            }
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (IOException e) {
+            throw new SandboxException("cannot read the Nanos toolchain in " + toolchain.directory() + ": " + e.getMessage(), e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
