@@ -4,6 +4,9 @@
 #   OUT_DIR/go/{read,static}/data.bin   50 MiB of fixed pseudo-random data (one file, hard-linked)
 #   OUT_DIR/node/hello/index.js
 #   OUT_DIR/guest/init              PID 1 of the Linux microVM guests (not a function)
+#   OUT_DIR/go/<name>/function.pie  the same function as a position-independent executable linked
+#                                   against libc, which is how OSv runs Go (a static binary hangs
+#                                   there); only where a C compiler is installed
 # The Go binaries are reproducible: the same sources and toolchain give the same bytes.
 # Nothing is downloaded; the Go build cache is $GOCACHE, else OUT_DIR/.cache/go-build.
 set -euo pipefail
@@ -46,6 +49,19 @@ for main in "$SRC_DIR"/go/*/main.go; do
     fi
 done
 
+# Test fixtures (functions/go/testing/*): functions that misbehave on purpose, for the sandbox tests.
+for main in "$SRC_DIR"/go/testing/*/main.go; do
+    name=$(basename "$(dirname "$main")")
+    target="$OUT_DIR/testing/go/$name/function"
+    mkdir -p "$(dirname "$target")"
+    if cmp -s "$STAGING/$name" "$target"; then
+        echo "testing/go/$name/function (unchanged)"
+    else
+        mv -f "$STAGING/$name" "$target"
+        echo "testing/go/$name/function"
+    fi
+done
+
 INIT_TARGET="$OUT_DIR/guest/init"
 mkdir -p "$(dirname "$INIT_TARGET")"
 if cmp -s "$STAGING/guestinit" "$INIT_TARGET"; then
@@ -53,6 +69,34 @@ if cmp -s "$STAGING/guestinit" "$INIT_TARGET"; then
 else
     mv -f "$STAGING/guestinit" "$INIT_TARGET"
     echo "guest/init"
+fi
+
+# OSv: PIE builds, all in one go build; cgo links them with the system's C toolchain.
+if command -v gcc >/dev/null 2>&1; then
+    PIE_STAGING="$OUT_DIR/.cache/pie"
+    rm -rf "$PIE_STAGING"
+    mkdir -p "$PIE_STAGING"
+    functions=()
+    for main in "$SRC_DIR"/go/*/main.go "$SRC_DIR"/go/testing/*/main.go; do
+        functions+=("./${main#"$SRC_DIR/go/"}")
+        functions[-1]="${functions[-1]%/main.go}"
+    done
+    (cd "$SRC_DIR/go" && CGO_ENABLED=1 go build -trimpath -buildvcs=false -buildmode=pie \
+        -ldflags='-s -w -buildid= -linkmode external -extldflags=-Wl,--build-id=none' -o "$PIE_STAGING/" "${functions[@]}")
+    for built in "$PIE_STAGING"/*; do
+        name=$(basename "$built")
+        target="go/$name/function.pie"
+        [ -d "$OUT_DIR/go/$name" ] || target="testing/go/$name/function.pie"
+        if cmp -s "$built" "$OUT_DIR/$target"; then
+            echo "$target (unchanged)"
+        else
+            mv -f "$built" "$OUT_DIR/$target"
+            echo "$target"
+        fi
+    done
+    rm -rf "$PIE_STAGING"
+else
+    echo "no gcc: skipping the PIE builds OSv needs (apt-get install -y gcc)"
 fi
 
 has_data() {

@@ -5,6 +5,7 @@ import dev.edgefaas.host.network.NamespacePool;
 import dev.edgefaas.sandbox.SandboxBackend;
 import dev.edgefaas.sandbox.microvm.FirecrackerBackend;
 import dev.edgefaas.sandbox.microvm.NanosBackend;
+import dev.edgefaas.sandbox.microvm.OsvBackend;
 import dev.edgefaas.sandbox.microvm.QemuMicrovmBackend;
 import dev.edgefaas.sandbox.oci.OciBackend;
 import dev.edgefaas.sandbox.process.ProcessBackend;
@@ -36,6 +37,7 @@ public final class SandboxCatalog {
         add(backends, new QemuMicrovmBackend(cgroups, cacheRoot(), namespaces));
         add(backends, new FirecrackerBackend(cgroups, cacheRoot(), namespaces));
         add(backends, new NanosBackend(cgroups, cacheRoot(), namespaces));
+        add(backends, new OsvBackend(cgroups, cacheRoot(), namespaces));
         return backends;
     }
 

@@ -67,7 +67,7 @@ public abstract class ProcessBackedInstance implements SandboxInstance {
     public final Diagnosis diagnose() {
         OptionalInt exitCode = process.isAlive() ? OptionalInt.empty() : exitCode();
         boolean outOfMemory = !closed.get() && outOfMemory(exitCode);
-        return new Diagnosis(exitCode, outOfMemory, OutputTail.lastLines(output, DIAGNOSIS_LINES));
+        return new Diagnosis(exitCode, outOfMemory, OutputTail.lastLines(output, DIAGNOSIS_LINES), !process.isAlive());
     }
 
     /**

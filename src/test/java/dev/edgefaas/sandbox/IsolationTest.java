@@ -43,7 +43,7 @@ abstract class IsolationTest {
         platform.deploySample("hello-go", "target", "");
         platform.get("/function/target/");
         URI target = URI.create(platform.instances("target").getFirst().endpoint());
-        platform.deploy("prober", Fixtures.nodeManifest(Fixtures.nodeFixture("prober.js"), ""));
+        platform.deploy("prober", prober(""));
         platform.get("/function/prober/");
         String linkHost = hostSideOf(URI.create(platform.instances("prober").getFirst().endpoint()).getHost());
         int admin = platform.platform().adminPort();
@@ -62,11 +62,23 @@ abstract class IsolationTest {
     }
 
     @Test
-    void aMemoryHogIsStoppedAtItsLimitAndReportedWhileOthersKeepServing() {
+    void aMemoryHogIsStoppedAtItsLimitAndReportedWhileOthersKeepServing() throws Exception {
         platform.deploySample("alloc-go", "hog", "\"memory-mib\": 512");
         platform.deploySample("hello-go", "bystander", "");
         assertThat(platform.get("/function/bystander/").statusCode()).isEqualTo(200);
 
+        if (!diagnosesOutOfMemory()) {
+            // OSv spins at its limit instead of failing: the hog must not get past it nor slow the others down.
+            var hog = platform.sendAsync("/function/hog/?mib=1024");
+            assertThat(platform.get("/function/bystander/").body()).isEqualTo("hello\n");
+            try {
+                assertThat(hog.get(20, java.util.concurrent.TimeUnit.SECONDS).statusCode()).as("1 GiB within 512 MiB")
+                        .isNotEqualTo(200);
+            } catch (java.util.concurrent.TimeoutException stillAtItsLimit) {
+                // Spinning at the limit is what OSv does; the bystander above kept answering meanwhile.
+            }
+            return;
+        }
         HttpResponse<String> hog = platform.get("/function/hog/?mib=1024");
 
         assertThat(hog.statusCode()).isEqualTo(502);
@@ -77,7 +89,7 @@ abstract class IsolationTest {
 
     @Test
     void aForkBombIsContainedByThePidsLimit() throws Exception {
-        platform.deploy("bomb", Fixtures.nodeManifest(Fixtures.nodeFixture("prober.js"), "\"memory-mib\": 8192"));
+        platform.deploy("bomb", prober("\"memory-mib\": 8192"));
         platform.deploySample("hello-go", "bystander", "");
 
         HttpResponse<String> bomb = platform.get("/function/bomb/?fork=1000");
@@ -91,6 +103,21 @@ abstract class IsolationTest {
             // The runtime itself could not make a thread past the limit and the instance died of it.
             assertThat(bomb.statusCode()).isEqualTo(502);
         }
+    }
+
+    /** Whether an instance that outgrows its memory is killed (OSv spins at its limit instead). */
+    boolean diagnosesOutOfMemory() {
+        return true;
+    }
+
+    /** Whether the sandbox runs Node.js; the probe is then the Node.js prober, else its Go twin. */
+    boolean runsNode() {
+        return true;
+    }
+
+    private String prober(String overrides) {
+        return runsNode() ? Fixtures.nodeManifest(Fixtures.nodeFixture("prober.js"), overrides)
+                : Fixtures.goManifest(Fixtures.goFixture("prober"), overrides);
     }
 
     /**

@@ -44,6 +44,24 @@ abstract class SandboxContractTest {
     /** The backend under test, as manifests name it. */
     abstract String sandbox();
 
+    /** Whether the sandbox runs Node.js functions; one that does not must refuse them, saying so. */
+    boolean runsNode() {
+        return true;
+    }
+
+    /** Whether the sandbox reports a function's exit status (OSv powers off, telling none). */
+    boolean reportsExitCode() {
+        return true;
+    }
+
+    /**
+     * Whether an instance that outgrows its memory is killed and diagnosed so. OSv instead spins
+     * at its limit: the limit still holds, and the start fails on its ready timeout.
+     */
+    boolean diagnosesOutOfMemory() {
+        return true;
+    }
+
     /** Whether the sandbox has a host network mode; one without must refuse it, saying so. */
     boolean hasHostNetwork() {
         return true;
@@ -63,7 +81,10 @@ abstract class SandboxContractTest {
 
     @Test
     void goAndNodeFunctionsStartReadyAndServeColdThenWarm() {
-        for (String sample : List.of("hello-go", "hello-node")) {
+        if (!runsNode()) {
+            assertThatThrownBy(() -> platform.deploySample("hello-node", "hello-node", "")).hasMessageContaining("runtime");
+        }
+        for (String sample : runsNode() ? List.of("hello-go", "hello-node") : List.of("hello-go")) {
             platform.deploySample(sample, sample, "");
 
             HttpResponse<String> first = platform.get("/function/" + sample + "/");
@@ -150,36 +171,39 @@ abstract class SandboxContractTest {
 
     @Test
     void anInstanceThatExitsAtStartIsDiagnosedWithItsExitCodeAndOutput() {
-        platform.deploy("broken", Fixtures.nodeManifest(Fixtures.nodeFixture("exits-at-start.js"), ""));
+        platform.deploy("broken", runsNode() ? Fixtures.nodeManifest(Fixtures.nodeFixture("exits-at-start.js"), "")
+                : Fixtures.goManifest(Fixtures.goFixture("exits"), ""));
 
         HttpResponse<String> response = platform.get("/function/broken/");
 
         assertThat(response.statusCode()).isEqualTo(502);
-        assertThat(response.body()).contains("exited with code 3", "config missing: DATABASE_URL");
+        assertThat(response.body()).contains(reportsExitCode() ? "exited with code 3" : "stopped", "config missing: DATABASE_URL");
     }
 
     @Test
     void anInstanceOverItsMemoryLimitIsDiagnosedOutOfMemory() {
-        platform.deploy("hog", Fixtures.nodeManifest(Fixtures.nodeFixture("memory-hog.js"), "\"memory-mib\": 128"));
+        String limits = "\"memory-mib\": 128" + (diagnosesOutOfMemory() ? "" : ", \"ready-timeout\": \"10s\"");
+        platform.deploy("hog", runsNode() ? Fixtures.nodeManifest(Fixtures.nodeFixture("memory-hog.js"), limits)
+                : Fixtures.goManifest(Fixtures.goFixture("hog"), limits));
 
         HttpResponse<String> response = platform.get("/function/hog/");
 
         assertThat(response.statusCode()).isEqualTo(502);
-        assertThat(response.body()).contains("out of memory");
+        assertThat(response.body()).contains(diagnosesOutOfMemory() ? "out of memory" : "did not call back within 10000 ms");
     }
 
     @Test
     void stoppedInstancesLeaveNoProcessCgroupContainerNamespaceOrRecordBehind() throws Exception {
         platform.deploySample("hello-go", "hello-go", "");
-        platform.deploySample("hello-node", "hello-node", "");
+        platform.deploySample(runsNode() ? "hello-node" : "fib-go", "second", "");
         platform.get("/function/hello-go/");
-        platform.get("/function/hello-node/");
+        platform.get("/function/second/?n=10");
         List<InstanceView> instances = platform.platform().dispatcher().instances();
         assertThat(instances).hasSize(2);
         assertThat(instances).allSatisfy(i -> assertThat(HostTraces.cgroups(i.id())).isNotEmpty());
 
         platform.platform().dispatcher().remove("hello-go", Duration.ofSeconds(5));
-        platform.platform().dispatcher().remove("hello-node", Duration.ofSeconds(5));
+        platform.platform().dispatcher().remove("second", Duration.ofSeconds(5));
 
         for (InstanceView instance : instances) {
             assertThat(HostTraces.alive(instance.pid().orElseThrow())).isFalse();

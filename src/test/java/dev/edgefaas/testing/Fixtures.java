@@ -51,6 +51,17 @@ public final class Fixtures {
                 + (overrides.isBlank() ? "" : ", " + overrides) + "}";
     }
 
+    /** A Go test function from {@code functions/go/testing}, as built (a directory with {@code function}). */
+    public static Path goFixture(String name) {
+        return dev.edgefaas.platform.SampleFunctions.functionsDirectory().resolve("testing").resolve("go").resolve(name);
+    }
+
+    /** A manifest of the {@code go} runtime for a fixture directory with extra members. */
+    public static String goManifest(Path directory, String overrides) {
+        return "{\"runtime\": \"go\", \"artifact\": \"" + directory + "\""
+                + (overrides.isBlank() ? "" : ", " + overrides) + "}";
+    }
+
     /** The built Go binary of a sample, e.g. {@code hello}. */
     public static Path goSample(String name) {
         return dev.edgefaas.platform.SampleFunctions.functionsDirectory().resolve("go").resolve(name).resolve("function");

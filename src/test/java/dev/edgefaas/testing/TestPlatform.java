@@ -60,6 +60,12 @@ public final class TestPlatform implements AutoCloseable {
         return send(HttpRequest.newBuilder(gateway(pathBelowRoot)).timeout(Duration.ofSeconds(60)).GET().build());
     }
 
+    /** A GET sent without waiting for its answer. */
+    public java.util.concurrent.CompletableFuture<HttpResponse<String>> sendAsync(String pathBelowRoot) {
+        return http.sendAsync(HttpRequest.newBuilder(gateway(pathBelowRoot)).timeout(Duration.ofSeconds(60)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     public HttpResponse<String> send(HttpRequest request) {
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofString());

@@ -25,10 +25,13 @@ record GuestNetwork(InstanceNetwork link, int loopbackPort) {
         return link != null ? link.hostAddress() : USER_HOST;
     }
 
+    String netmask() {
+        return link != null ? link.netmask() : "255.255.255.0";
+    }
+
     /** The kernel's {@code ip=} value: client::gateway:netmask::device:autoconf. */
     String kernelIpParameter() {
-        String netmask = link != null ? link.netmask() : "255.255.255.0";
-        return guestAddress() + "::" + hostAddress() + ":" + netmask + "::eth0:off";
+        return guestAddress() + "::" + hostAddress() + ":" + netmask() + "::eth0:off";
     }
 
     /** Where the platform reaches the function. */

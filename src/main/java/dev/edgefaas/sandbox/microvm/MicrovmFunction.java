@@ -74,7 +74,7 @@ final class MicrovmFunction implements PreparedFunction {
             request.record().put(MicrovmRecords.PID, Long.toString(process.pid()));
             request.phases().mark("spawn");
             instance = new MicrovmInstance(id, process, vmm::requestStop, network, console, request.scratch(), group, namespaces,
-                    details(network), false);
+                    details(network), vmm.exitReport());
             instance.onExit(request.readiness()::signalExited);
             instance.awaitReady(request, manifest.readyTimeout(),
                     "instance " + id + " of function " + manifest.name() + " in " + vmm.sandbox(), "");

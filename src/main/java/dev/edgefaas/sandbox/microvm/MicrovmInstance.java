@@ -20,9 +20,8 @@ import java.util.regex.Pattern;
 
 /**
  * One microVM: a VMM process (our child, in the instance's cgroup) whose console is the
- * instance's output. A Linux guest's init prints the function's exit status before it ends the
- * VM, and a unikernel hands it to QEMU's debug-exit device, so a diagnosis carries the
- * function's code, not QEMU's.
+ * instance's output. A diagnosis carries the function's exit status, however the guest reports
+ * it ({@link ExitReport}), not QEMU's.
  */
 final class MicrovmInstance extends ProcessBackedInstance {
     private static final long STOP_WAIT_MILLIS = 2_000;
@@ -46,11 +45,21 @@ final class MicrovmInstance extends ProcessBackedInstance {
     private final Cgroup group;
     private final GuestNetwork network;
     private final NamespacePool namespaces;
-    private final boolean debugExit;
+    private final ExitReport exitReport;
+
+    /** How a guest tells the host its function's exit status. */
+    enum ExitReport {
+        /** The guest's init prints it on the console (Linux guests). */
+        CONSOLE,
+        /** The guest writes it to QEMU's isa-debug-exit, and QEMU exits with (status << 1) | 1 (Nanos). */
+        DEBUG_EXIT,
+        /** Not at all (OSv powers off whatever the status). */
+        NONE
+    }
 
     MicrovmInstance(String id, Process process, BiConsumer<Path, Process> requestStop, GuestNetwork network,
                     Path console, Path scratch, Cgroup group, NamespacePool namespaces, Map<String, String> details,
-                    boolean debugExit) {
+                    ExitReport exitReport) {
         super(id, process, URI.create(network.endpoint()), console, details);
         this.requestStop = requestStop;
         this.console = console;
@@ -58,24 +67,27 @@ final class MicrovmInstance extends ProcessBackedInstance {
         this.group = group;
         this.network = network;
         this.namespaces = namespaces;
-        this.debugExit = debugExit;
+        this.exitReport = exitReport;
     }
 
     @Override
     protected OptionalInt exitCode() {
-        List<String> lines = OutputTail.lastLines(console, 50);
-        for (int i = lines.size() - 1; i >= 0; i--) {
-            Matcher matcher = FUNCTION_EXIT.matcher(lines.get(i));
-            if (matcher.find()) {
-                return OptionalInt.of(Integer.parseInt(matcher.group(1)));
-            }
-        }
         OptionalInt vmm = super.exitCode();
-        // A unikernel writes its program's status to QEMU's isa-debug-exit, and QEMU exits with (status << 1) | 1.
-        if (debugExit && vmm.isPresent() && (vmm.getAsInt() & 1) == 1) {
-            return OptionalInt.of(vmm.getAsInt() >> 1);
-        }
-        return vmm;
+        return switch (exitReport) {
+            case CONSOLE -> {
+                List<String> lines = OutputTail.lastLines(console, 50);
+                for (int i = lines.size() - 1; i >= 0; i--) {
+                    Matcher matcher = FUNCTION_EXIT.matcher(lines.get(i));
+                    if (matcher.find()) {
+                        yield OptionalInt.of(Integer.parseInt(matcher.group(1)));
+                    }
+                }
+                yield vmm;
+            }
+            case DEBUG_EXIT -> vmm.isPresent() && (vmm.getAsInt() & 1) == 1 ? OptionalInt.of(vmm.getAsInt() >> 1) : vmm;
+            // A VMM that exited 0 says nothing of the function; one that failed (a QEMU error) says that.
+            case NONE -> vmm.isPresent() && vmm.getAsInt() != 0 ? vmm : OptionalInt.empty();
+        };
     }
 
     /** The guest's kernel killed the function, or the host's killed the VMM at the group's limit. */

@@ -71,7 +71,7 @@ final class NanosFunction implements PreparedFunction {
             request.record().put(MicrovmRecords.PID, Long.toString(process.pid()));
             request.phases().mark("spawn");
             instance = new MicrovmInstance(id, process, (scratch, vmm) -> QmpClient.quit(scratch.resolve(QMP_SOCKET)),
-                    network, console, request.scratch(), group, namespaces, details(namespace), true);
+                    network, console, request.scratch(), group, namespaces, details(namespace), MicrovmInstance.ExitReport.DEBUG_EXIT);
             instance.onExit(request.readiness()::signalExited);
             ListeningProbe.start(id, namespace.instanceAddress(), GuestNat.PORT, process, request.readiness());
             instance.awaitReady(request, manifest.readyTimeout(),

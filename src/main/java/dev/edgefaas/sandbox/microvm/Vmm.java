@@ -21,6 +21,11 @@ interface Vmm {
     /** Asks the VMM in {@code scratch} to exit; the caller kills it if it has not after a grace period. */
     void requestStop(Path scratch, Process process);
 
+    /** How the guest reports its function's exit status. */
+    default MicrovmInstance.ExitReport exitReport() {
+        return MicrovmInstance.ExitReport.CONSOLE;
+    }
+
     /** Facts for instance details: the VMM and its accelerator. */
     Map<String, String> details();
 

@@ -32,6 +32,8 @@ import java.util.stream.Stream;
  */
 public final class RootfsBuilder {
     static final String APP = "/app";
+    /** What a position-independent build of an entry point is named after it, for OSv. */
+    public static final String PIE_SUFFIX = ".pie";
     private static final FileTime FIXED_TIME = FileTime.fromMillis(0);
     private static final List<String> MOUNT_POINTS = List.of("proc", "dev", "sys", "tmp");
 
@@ -91,7 +93,9 @@ public final class RootfsBuilder {
         Map<String, Path> files = new TreeMap<>();
         if (Files.isDirectory(manifest.artifact())) {
             try (Stream<Path> walk = Files.walk(manifest.artifact())) {
-                walk.filter(Files::isRegularFile).forEach(file ->
+                // A *.pie beside the entry point is OSv's build of it; no container runs it.
+                walk.filter(Files::isRegularFile).filter(file -> !file.getFileName().toString().endsWith(PIE_SUFFIX))
+                        .forEach(file ->
                         files.put(APP + "/" + manifest.artifact().relativize(file), file));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

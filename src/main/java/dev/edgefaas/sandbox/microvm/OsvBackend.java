@@ -1,0 +1,108 @@
+package dev.edgefaas.sandbox.microvm;
+
+import dev.edgefaas.function.FunctionManifest;
+import dev.edgefaas.function.Runtime;
+import dev.edgefaas.host.Executables;
+import dev.edgefaas.host.InstanceRecord;
+import dev.edgefaas.host.cgroup.CgroupLayout;
+import dev.edgefaas.host.network.NamespacePool;
+import dev.edgefaas.sandbox.Availability;
+import dev.edgefaas.sandbox.PreparedFunction;
+import dev.edgefaas.sandbox.SandboxBackend;
+import dev.edgefaas.sandbox.SandboxException;
+import dev.edgefaas.sandbox.oci.RootfsBuilder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs each instance as an OSv unikernel on QEMU: the function's root file system becomes a
+ * rofs disk (its Go entry point replaced by the PIE build beside it), and OSv boots directly
+ * with the instance's address, gateway, environment and callback URL on its command line. Tap
+ * networking, cgroups, readiness and cleanup are those of {@code qemu-microvm}.
+ */
+public final class OsvBackend implements SandboxBackend {
+    public static final String NAME = "osv";
+    private static final String QEMU = "qemu-system-x86_64";
+
+    private final CgroupLayout cgroups;
+    private final Path cacheRoot;
+    private final NamespacePool namespaces;
+
+    public OsvBackend(CgroupLayout cgroups, Path cacheRoot, NamespacePool namespaces) {
+        this.cgroups = cgroups;
+        this.cacheRoot = cacheRoot;
+        this.namespaces = namespaces;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    private record Setup(String qemu, OsvToolchain toolchain, Accelerator accelerator) {
+    }
+
+    private Setup checkHost() {
+        OsvToolchain toolchain = OsvToolchain.find().orElseThrow(() -> new SandboxException(
+                "no OSv build found (looked at " + OsvToolchain.whereLooked() + "): build cloudius-systems/osv"
+                        + " ('scripts/build fs=rofs') and put build/release/loader-stripped.elf there, or set EDGEFAAS_OSV"));
+        if (!"root".equals(System.getProperty("user.name"))) {
+            throw new SandboxException("unikernels need root here (tap devices, cgroups): run edgefaas as root");
+        }
+        if (!cgroups.writable()) {
+            throw new SandboxException("cgroups are not writable (" + cgroups.describe() + "): run as root on Linux");
+        }
+        Path qemu = Executables.find(QEMU).orElseThrow(() -> new SandboxException(
+                QEMU + " is not installed: apt-get install -y qemu-system-x86"));
+        return new Setup(qemu.toString(), toolchain, Accelerator.detect(qemu.toString()));
+    }
+
+    @Override
+    public Availability probe() {
+        try {
+            Setup setup = checkHost();
+            Map<String, String> details = new LinkedHashMap<>();
+            details.put("kernel", setup.toolchain().loader().toString());
+            details.put("accelerator", setup.accelerator().name() + ": " + setup.accelerator().reason());
+            details.put("functions", "Go, built as PIE (function.pie beside the entry point)");
+            return Availability.usable(setup.accelerator().name() + "; OSv " + setup.toolchain().version(), details);
+        } catch (SandboxException e) {
+            return Availability.unusable(e.getMessage());
+        }
+    }
+
+    @Override
+    public PreparedFunction prepare(FunctionManifest manifest) {
+        Setup setup = checkHost();
+        if (manifest.runtime() != Runtime.GO) {
+            throw new SandboxException("runtime: osv runs Go functions here; Node.js would need a node built for OSv");
+        }
+        Path pie = manifest.entryPoint().resolveSibling(manifest.entryPoint().getFileName() + RootfsBuilder.PIE_SUFFIX);
+        if (!Files.isRegularFile(pie)) {
+            throw new SandboxException("artifact: osv needs the function as a position-independent executable at " + pie
+                    + " (a static Go binary hangs on OSv): CGO_ENABLED=1 go build -buildmode=pie"
+                    + " -ldflags '-linkmode external'");
+        }
+        if (namespaces == null) {
+            throw new SandboxException(NAME + " needs the platform's network pool");
+        }
+        RootfsBuilder.Rootfs rootfs = new RootfsBuilder(cacheRoot.resolve("rootfs")).build(manifest);
+        GuestImage image = new OsvImageBuilder(cacheRoot.resolve("osv")).build(manifest, rootfs, pie, setup.toolchain());
+        GuestKernel kernel = new GuestKernel(setup.toolchain().loader(), "osv " + setup.toolchain().version(), List.of(),
+                true, true);
+        if (manifest.network() == FunctionManifest.Network.ISOLATED) {
+            namespaces.warmUpTaps();
+        }
+        OsvVmm vmm = new OsvVmm(setup.qemu(), setup.accelerator(), setup.toolchain(),
+                GuestImageBuilder.environment(manifest), rootfs.args());
+        return new MicrovmFunction(manifest, vmm, kernel, image, cgroups, namespaces);
+    }
+
+    @Override
+    public void reap(InstanceRecord record) {
+        MicrovmRecords.reap(record, cgroups, QEMU);
+    }
+}

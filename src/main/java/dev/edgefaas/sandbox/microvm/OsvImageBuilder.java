@@ -1,0 +1,139 @@
+package dev.edgefaas.sandbox.microvm;
+
+import dev.edgefaas.function.FunctionManifest;
+import dev.edgefaas.host.StateDirectory;
+import dev.edgefaas.sandbox.SandboxException;
+import dev.edgefaas.sandbox.oci.RootfsBuilder;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.stream.Stream;
+
+/**
+ * Makes a function version's OSv disk: an MBR whose second entry (OSv's {@code vblk0.1}) holds a
+ * rofs image of the function's root file system, with the entry point replaced by its PIE build
+ * and OSv's own files (fstab, hosts, {@code libenviron.so}) added. Built once per version and
+ * shared read-only; per-instance settings go on OSv's command line.
+ */
+final class OsvImageBuilder {
+    private static final long PARTITION_START_SECTOR = 1;
+    private static final String FSTAB = String.join("\n",
+            "/dev/vblk0.1 /          rofs      defaults 0 0",
+            "none         /dev       devfs     defaults 0 0",
+            "none         /proc      procfs    defaults 0 0",
+            "none         /sys       sysfs     defaults 0 0",
+            "none         /tmp       ramfs     defaults 0 0", "");
+    private static final String HOSTS = "127.0.0.1 localhost\n";
+    /** Part of every digest: a change to how disks are made is a new disk. */
+    private static final String LAYOUT_VERSION = "edgefaas-osv-1";
+
+    private final Path cacheDirectory;
+
+    OsvImageBuilder(Path cacheDirectory) {
+        this.cacheDirectory = cacheDirectory;
+    }
+
+    GuestImage build(FunctionManifest manifest, RootfsBuilder.Rootfs rootfs, Path pie, OsvToolchain toolchain) {
+        String digest = digest(rootfs, pie, toolchain);
+        Path target = cacheDirectory.resolve(manifest.name().value() + "-" + digest.substring(0, 16));
+        GuestImage image = new GuestImage(null, target.resolve("osv.img"), digest);
+        if (Files.isRegularFile(image.rootDisk())) {
+            return image;
+        }
+        Path staging = null;
+        try {
+            Files.createDirectories(cacheDirectory);
+            staging = Files.createTempDirectory(cacheDirectory, ".staging-");
+            RofsWriter.Directory root = tree(rootfs, pie, toolchain, staging);
+            Path disk = staging.resolve("osv.img");
+            long size = RofsWriter.write(root, disk, PARTITION_START_SECTOR * RofsWriter.BLOCK);
+            writeMbr(disk, size);
+            Files.delete(staging.resolve("fstab"));
+            Files.delete(staging.resolve("hosts"));
+            try {
+                Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException raced) {
+                StateDirectory.deleteTree(staging);
+            }
+            return image;
+        } catch (IOException e) {
+            if (staging != null) {
+                StateDirectory.deleteTree(staging);
+            }
+            throw new SandboxException("cannot build the OSv disk of " + manifest.name() + " in " + cacheDirectory
+                    + ": " + e.getMessage() + " (is the disk full?)", e);
+        }
+    }
+
+    private static RofsWriter.Directory tree(RootfsBuilder.Rootfs rootfs, Path pie, OsvToolchain toolchain, Path staging)
+            throws IOException {
+        RofsWriter.Directory root = new RofsWriter.Directory();
+        try (Stream<Path> walk = Files.walk(rootfs.path())) {
+            for (Path path : walk.filter(p -> !p.equals(rootfs.path())).toList()) {
+                String inside = rootfs.path().relativize(path).toString();
+                if (Files.isDirectory(path)) {
+                    root.directory(inside);
+                } else {
+                    int slash = inside.lastIndexOf('/');
+                    RofsWriter.Directory parent = slash < 0 ? root : root.directory(inside.substring(0, slash));
+                    parent.children().put(inside.substring(slash + 1), new RofsWriter.HostFile(path));
+                }
+            }
+        }
+        // The entry point runs as its position-independent build: OSv's dynamic linker loads it.
+        String entry = rootfs.args().getFirst().substring(1);
+        int slash = entry.lastIndexOf('/');
+        root.directory(entry.substring(0, slash)).children().put(entry.substring(slash + 1), new RofsWriter.HostFile(pie));
+        RofsWriter.Directory etc = root.directory("etc");
+        etc.children().put("fstab", new RofsWriter.HostFile(Files.writeString(staging.resolve("fstab"), FSTAB)));
+        etc.children().put("hosts", new RofsWriter.HostFile(Files.writeString(staging.resolve("hosts"), HOSTS)));
+        etc.children().put("mnttab", new RofsWriter.Symlink("/proc/mounts"));
+        toolchain.libenviron().ifPresent(library -> root.children().put("libenviron.so", new RofsWriter.HostFile(library)));
+        for (String directory : new String[] {"dev", "proc", "sys", "tmp"}) {
+            root.directory(directory);
+        }
+        return root;
+    }
+
+    /** Sector 0: a partition table whose second entry covers the rofs image, as OSv's imgedit.py writes it. */
+    private static void writeMbr(Path disk, long rofsBytes) throws IOException {
+        ByteBuffer mbr = ByteBuffer.allocate(RofsWriter.BLOCK).order(ByteOrder.LITTLE_ENDIAN);
+        int entry = 0x1be + 0x10;
+        // CHS fields only need to be non-zero for OSv; the LBA fields are what it uses.
+        mbr.put(entry + 1, (byte) 0xfe).putShort(entry + 2, (short) 0xffff);
+        mbr.put(entry + 4, (byte) 0x83);
+        mbr.put(entry + 5, (byte) 0xfe).putShort(entry + 6, (short) 0xffff);
+        mbr.putInt(entry + 8, (int) PARTITION_START_SECTOR);
+        mbr.putInt(entry + 12, (int) ((rofsBytes + RofsWriter.BLOCK - 1) / RofsWriter.BLOCK));
+        mbr.put(510, (byte) 0x55).put(511, (byte) 0xaa);
+        try (FileChannel channel = FileChannel.open(disk, StandardOpenOption.WRITE)) {
+            channel.write(mbr, 0);
+        }
+    }
+
+    private static String digest(RootfsBuilder.Rootfs rootfs, Path pie, OsvToolchain toolchain) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(LAYOUT_VERSION.getBytes(StandardCharsets.UTF_8));
+            sha.update(rootfs.digest().getBytes(StandardCharsets.UTF_8));
+            sha.update(Files.readAllBytes(pie));
+            if (toolchain.libenviron().isPresent()) {
+                sha.update(Files.readAllBytes(toolchain.libenviron().get()));
+            }
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (IOException e) {
+            throw new SandboxException("cannot read the OSv inputs: " + e.getMessage(), e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,18 @@
+package dev.edgefaas.sandbox;
+
+class OsvIsolationTest extends IsolationTest {
+    @Override
+    String sandbox() {
+        return "osv";
+    }
+
+    @Override
+    boolean runsNode() {
+        return false;
+    }
+
+    @Override
+    boolean diagnosesOutOfMemory() {
+        return false;
+    }
+}
