@@ -16,6 +16,11 @@ public interface SandboxBackend {
     /** The name manifests use in {@code sandbox}, e.g. {@code process} or {@code runc}. */
     String name();
 
+    /** Whether this backend runs functions of {@code runtime} at all (OSv: Go only); {@link #prepare} refuses the others. */
+    default boolean runs(dev.edgefaas.function.Runtime runtime) {
+        return true;
+    }
+
     /** Whether this backend can run here, and if not why and how to fix it. Cheap enough to call often. */
     Availability probe();
 

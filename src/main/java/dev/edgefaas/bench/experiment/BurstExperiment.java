@@ -21,7 +21,7 @@ public final class BurstExperiment implements Experiment {
     }
 
     static List<Integer> sizes(Settings settings) {
-        return Settings.tens(settings.quick() ? 20 : 100);
+        return Settings.tens(settings.quick() ? 10 : 100);
     }
 
     @Override
@@ -31,7 +31,7 @@ public final class BurstExperiment implements Experiment {
 
     @Override
     public void run(ExperimentContext context) throws Exception {
-        for (String language : ColdStartExperiment.LANGUAGES) {
+        for (String language : context.languages()) {
             for (int n : sizes(context.settings())) {
                 String function = "burst-" + language + "-" + n;
                 context.platform().deploySample("hello-" + language, function,

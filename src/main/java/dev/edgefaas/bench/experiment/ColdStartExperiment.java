@@ -28,7 +28,7 @@ public final class ColdStartExperiment implements Experiment {
 
     @Override
     public void run(ExperimentContext context) throws Exception {
-        for (String language : LANGUAGES) {
+        for (String language : context.languages()) {
             String function = "cold-" + language;
             context.platform().deploySample("hello-" + language, function, "\"single-use\": true, \"concurrency\": 1");
             URI gateway = context.platform().gateway(function, "/");

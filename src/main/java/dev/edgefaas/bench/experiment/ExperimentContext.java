@@ -4,6 +4,9 @@ import dev.edgefaas.bench.BenchPlatform;
 import dev.edgefaas.bench.KeepAliveConnection;
 import dev.edgefaas.bench.ResultRow;
 import dev.edgefaas.dispatcher.InstanceView;
+import dev.edgefaas.function.Runtime;
+import dev.edgefaas.platform.SandboxCatalog;
+import dev.edgefaas.sandbox.SandboxBackend;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -34,6 +37,13 @@ public final class ExperimentContext {
 
     public String sandbox() {
         return sandbox;
+    }
+
+    /** The paper's languages this sandbox runs (OSv runs no Node.js): the others are left out, not failed. */
+    public List<String> languages() {
+        SandboxBackend backend = SandboxCatalog.probeOnly().get(sandbox);
+        return ColdStartExperiment.LANGUAGES.stream()
+                .filter(language -> backend == null || backend.runs(Runtime.fromKey(language))).toList();
     }
 
     public Experiment.Settings settings() {

@@ -26,7 +26,7 @@ public final class IdleCpuExperiment implements Experiment {
     @Override
     public void run(ExperimentContext context) throws Exception {
         Duration settle = context.settings().quick() ? Duration.ofSeconds(2) : Duration.ofSeconds(15);
-        for (String language : ColdStartExperiment.LANGUAGES) {
+        for (String language : context.languages()) {
             for (int rep = 1; rep <= repetitions(context.settings()); rep++) {
                 String function = "idle-" + language;
                 context.platform().deploySample("hello-" + language, function, "\"max-instances\": 1, \"keepalive\": \"1h\"");

@@ -30,7 +30,7 @@ public final class IdleMemoryExperiment implements Experiment {
 
     @Override
     public void run(ExperimentContext context) throws Exception {
-        for (String language : ColdStartExperiment.LANGUAGES) {
+        for (String language : context.languages()) {
             for (int n : sizes(context.settings())) {
                 String function = "idle-mem-" + language;
                 double before = InstanceGroups.memAvailableMib();

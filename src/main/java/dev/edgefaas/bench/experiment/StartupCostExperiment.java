@@ -29,7 +29,7 @@ public final class StartupCostExperiment implements Experiment {
 
     @Override
     public void run(ExperimentContext context) throws Exception {
-        for (String language : ColdStartExperiment.LANGUAGES) {
+        for (String language : context.languages()) {
             String function = "startup-" + language;
             context.platform().deploySample("hello-" + language, function, "\"max-instances\": 1, \"keepalive\": \"1h\"");
             for (int rep = 1; rep <= repetitions(context.settings()); rep++) {

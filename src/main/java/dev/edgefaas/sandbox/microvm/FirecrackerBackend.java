@@ -68,7 +68,7 @@ public final class FirecrackerBackend implements SandboxBackend {
             reasons.add("firecracker is not installed (not on PATH): it is in no Debian package; put the release"
                     + " binary from github.com/firecracker-microvm/firecracker/releases on PATH");
         }
-        Accelerator accelerator = Accelerator.detect(Executables.find("qemu-system-x86_64").map(Path::toString).orElse(null));
+        Accelerator accelerator = Accelerator.detect(Executables.find(VmHost.QEMU).map(Path::toString).orElse(null));
         if (!accelerator.kvm()) {
             reasons.add("it needs KVM, and here " + accelerator.reason());
         }

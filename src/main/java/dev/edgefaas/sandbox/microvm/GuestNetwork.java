@@ -1,5 +1,6 @@
 package dev.edgefaas.sandbox.microvm;
 
+import dev.edgefaas.host.network.GuestNat;
 import dev.edgefaas.host.network.InstanceNetwork;
 
 /**
@@ -40,8 +41,12 @@ record GuestNetwork(InstanceNetwork link, int loopbackPort) {
     }
 
     String describe() {
-        return link != null
+        if (link == null) {
+            return "user-mode (host loopback port " + loopbackPort + ")";
+        }
+        return link.tap()
                 ? "tap " + link.hostInterface() + ", " + link.instanceAddress() + " via " + link.hostAddress() + ", mac " + link.instanceMac()
-                : "user-mode (host loopback port " + loopbackPort + ")";
+                : "namespace " + link.name() + ", " + link.instanceAddress() + " via " + link.hostAddress()
+                  + "; guest " + GuestNat.GUEST + " behind NAT";
     }
 }

@@ -54,7 +54,7 @@ final class MicrovmFunction implements PreparedFunction {
         MicrovmInstance instance = null;
         try {
             network = manifest.network() == FunctionManifest.Network.ISOLATED
-                    ? new GuestNetwork(namespaces.takeTap(request.callbackPort()), 0)
+                    ? new GuestNetwork(vmm.takeLink(namespaces, request.callbackPort()), 0)
                     : new GuestNetwork(null, LoopbackPorts.free());
             Path console = request.scratch().resolve("console.log");
             // A guest has whole vCPUs; a fractional limit still applies to the VMM through its cgroup.
@@ -76,8 +76,12 @@ final class MicrovmFunction implements PreparedFunction {
             instance = new MicrovmInstance(id, process, vmm::requestStop, network, console, request.scratch(), group, namespaces,
                     details(network), vmm.exitReport());
             instance.onExit(request.readiness()::signalExited);
+            if (vmm.probesReadiness()) {
+                ListeningProbe.start(id, network.link().instanceAddress(), GuestNetwork.GUEST_PORT, process, request.readiness());
+            }
             instance.awaitReady(request, manifest.readyTimeout(),
-                    "instance " + id + " of function " + manifest.name() + " in " + vmm.sandbox(), "");
+                    "instance " + id + " of function " + manifest.name() + " in " + vmm.sandbox(),
+                    vmm.probesReadiness() ? " (its port never accepted)" : "");
             return instance;
         } catch (IOException | RuntimeException e) {
             if (instance != null) {

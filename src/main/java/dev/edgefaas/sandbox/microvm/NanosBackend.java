@@ -2,7 +2,6 @@ package dev.edgefaas.sandbox.microvm;
 
 import dev.edgefaas.function.FunctionManifest;
 import dev.edgefaas.function.Runtime;
-import dev.edgefaas.host.Executables;
 import dev.edgefaas.host.InstanceRecord;
 import dev.edgefaas.host.cgroup.CgroupLayout;
 import dev.edgefaas.host.network.NamespacePool;
@@ -13,6 +12,7 @@ import dev.edgefaas.sandbox.SandboxException;
 import dev.edgefaas.sandbox.oci.RootfsBuilder;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -28,7 +28,6 @@ import java.util.Map;
  */
 public final class NanosBackend implements SandboxBackend {
     public static final String NAME = "nanos";
-    private static final String QEMU = "qemu-system-x86_64";
 
     private final CgroupLayout cgroups;
     private final Path cacheRoot;
@@ -66,15 +65,8 @@ public final class NanosBackend implements SandboxBackend {
         NanosToolchain toolchain = NanosToolchain.find().orElseThrow(() -> new SandboxException(
                 "no Nanos toolchain found (looked at " + NanosToolchain.whereLooked() + "): build nanovms/nanos"
                         + " ('make kernel tools') and put kernel.img, boot.img and mkfs in one of those, or set EDGEFAAS_NANOS"));
-        if (!"root".equals(System.getProperty("user.name"))) {
-            throw new SandboxException("unikernels need root here (namespaces, tap devices, cgroups): run edgefaas as root");
-        }
-        if (!cgroups.writable()) {
-            throw new SandboxException("cgroups are not writable (" + cgroups.describe() + "): run as root on Linux");
-        }
-        Path qemu = Executables.find(QEMU).orElseThrow(() -> new SandboxException(
-                QEMU + " is not installed: apt-get install -y qemu-system-x86"));
-        return new Setup(qemu.toString(), toolchain, Accelerator.detect(qemu.toString()));
+        String qemu = VmHost.requireQemuAsRoot(cgroups);
+        return new Setup(qemu, toolchain, Accelerator.detect(qemu));
     }
 
     @Override
@@ -91,13 +83,16 @@ public final class NanosBackend implements SandboxBackend {
             throw new SandboxException(NAME + " needs the platform's network pool");
         }
         RootfsBuilder.Rootfs rootfs = new RootfsBuilder(cacheRoot.resolve("rootfs")).build(manifest);
-        Path image = new NanosImageBuilder(cacheRoot.resolve("nanos")).build(manifest, rootfs, setup.toolchain());
+        GuestImage image = new NanosImageBuilder(cacheRoot.resolve("nanos")).build(manifest, rootfs, setup.toolchain());
         namespaces.warmUpGuestNats();
-        return new NanosFunction(manifest, setup.qemu(), setup.accelerator(), setup.toolchain(), image, cgroups, namespaces);
+        GuestKernel kernel = new GuestKernel(setup.toolchain().kernel(), "nanos " + setup.toolchain().version(), List.of(),
+                true, false);
+        return new MicrovmFunction(manifest, new NanosVmm(setup.qemu(), setup.accelerator(), setup.toolchain()), kernel,
+                image, cgroups, namespaces);
     }
 
     @Override
     public void reap(InstanceRecord record) {
-        MicrovmRecords.reap(record, cgroups, QEMU);
+        MicrovmRecords.reap(record, cgroups, VmHost.QEMU);
     }
 }

@@ -33,12 +33,12 @@ final class NanosImageBuilder {
         this.cacheDirectory = cacheDirectory;
     }
 
-    Path build(FunctionManifest manifest, RootfsBuilder.Rootfs rootfs, NanosToolchain toolchain) {
+    GuestImage build(FunctionManifest manifest, RootfsBuilder.Rootfs rootfs, NanosToolchain toolchain) {
         String nanosManifest = manifest(manifest, rootfs);
         String digest = digest(nanosManifest, rootfs, toolchain);
         Path target = cacheDirectory.resolve(manifest.name().value() + "-" + digest.substring(0, 16));
-        Path image = target.resolve("nanos.img");
-        if (Files.isRegularFile(image)) {
+        GuestImage image = new GuestImage(null, target.resolve("nanos.img"), digest);
+        if (Files.isRegularFile(image.rootDisk())) {
             return image;
         }
         Path staging = null;

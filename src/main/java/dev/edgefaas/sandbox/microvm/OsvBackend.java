@@ -2,7 +2,6 @@ package dev.edgefaas.sandbox.microvm;
 
 import dev.edgefaas.function.FunctionManifest;
 import dev.edgefaas.function.Runtime;
-import dev.edgefaas.host.Executables;
 import dev.edgefaas.host.InstanceRecord;
 import dev.edgefaas.host.cgroup.CgroupLayout;
 import dev.edgefaas.host.network.NamespacePool;
@@ -25,7 +24,6 @@ import java.util.Map;
  */
 public final class OsvBackend implements SandboxBackend {
     public static final String NAME = "osv";
-    private static final String QEMU = "qemu-system-x86_64";
 
     private final CgroupLayout cgroups;
     private final Path cacheRoot;
@@ -42,6 +40,11 @@ public final class OsvBackend implements SandboxBackend {
         return NAME;
     }
 
+    @Override
+    public boolean runs(Runtime runtime) {
+        return runtime == Runtime.GO;
+    }
+
     private record Setup(String qemu, OsvToolchain toolchain, Accelerator accelerator) {
     }
 
@@ -49,15 +52,8 @@ public final class OsvBackend implements SandboxBackend {
         OsvToolchain toolchain = OsvToolchain.find().orElseThrow(() -> new SandboxException(
                 "no OSv build found (looked at " + OsvToolchain.whereLooked() + "): build cloudius-systems/osv"
                         + " ('scripts/build fs=rofs') and put build/release/loader-stripped.elf there, or set EDGEFAAS_OSV"));
-        if (!"root".equals(System.getProperty("user.name"))) {
-            throw new SandboxException("unikernels need root here (tap devices, cgroups): run edgefaas as root");
-        }
-        if (!cgroups.writable()) {
-            throw new SandboxException("cgroups are not writable (" + cgroups.describe() + "): run as root on Linux");
-        }
-        Path qemu = Executables.find(QEMU).orElseThrow(() -> new SandboxException(
-                QEMU + " is not installed: apt-get install -y qemu-system-x86"));
-        return new Setup(qemu.toString(), toolchain, Accelerator.detect(qemu.toString()));
+        String qemu = VmHost.requireQemuAsRoot(cgroups);
+        return new Setup(qemu, toolchain, Accelerator.detect(qemu));
     }
 
     @Override
@@ -77,7 +73,7 @@ public final class OsvBackend implements SandboxBackend {
     @Override
     public PreparedFunction prepare(FunctionManifest manifest) {
         Setup setup = checkHost();
-        if (manifest.runtime() != Runtime.GO) {
+        if (!runs(manifest.runtime())) {
             throw new SandboxException("runtime: osv runs Go functions here; Node.js would need a node built for OSv");
         }
         Path pie = manifest.entryPoint().resolveSibling(manifest.entryPoint().getFileName() + RootfsBuilder.PIE_SUFFIX);
@@ -103,6 +99,6 @@ public final class OsvBackend implements SandboxBackend {
 
     @Override
     public void reap(InstanceRecord record) {
-        MicrovmRecords.reap(record, cgroups, QEMU);
+        MicrovmRecords.reap(record, cgroups, VmHost.QEMU);
     }
 }

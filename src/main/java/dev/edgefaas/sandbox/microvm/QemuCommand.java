@@ -45,8 +45,10 @@ record QemuCommand(String qemu, Accelerator accelerator, GuestKernel kernel, Gue
      * to init as its environment.
      */
     String kernelCommandLine() {
+        // no_timer_check: on a loaded host the emulated timer can miss Linux's boot-time IO-APIC
+        // check, which then panics ("IO-APIC + timer doesn't work!"); a VM's timer needs no check.
         List<String> parameters = new ArrayList<>(List.of("console=ttyS0", "quiet", "reboot=t", "panic=-1",
-                "ip=" + network.kernelIpParameter()));
+                "no_timer_check", "ip=" + network.kernelIpParameter()));
         if (!accelerator.kvm()) {
             OptionalLong khz = TscFrequency.kilohertz();
             if (khz.isPresent()) {

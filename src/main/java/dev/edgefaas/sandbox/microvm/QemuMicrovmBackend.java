@@ -24,7 +24,6 @@ import java.util.Optional;
  */
 public final class QemuMicrovmBackend implements SandboxBackend {
     public static final String NAME = "qemu-microvm";
-    private static final String QEMU = "qemu-system-x86_64";
 
     private final CgroupLayout cgroups;
     private final NamespacePool namespaces;
@@ -68,20 +67,13 @@ public final class QemuMicrovmBackend implements SandboxBackend {
 
     /** What the host must have; returns QEMU's path. */
     private String checkHost() {
-        if (!"root".equals(System.getProperty("user.name"))) {
-            throw new SandboxException("microVMs need root here (tap devices, cgroups): run edgefaas as root");
-        }
-        if (!cgroups.writable()) {
-            throw new SandboxException("cgroups are not writable (" + cgroups.describe() + "): run as root on Linux");
-        }
-        Path qemu = Executables.find(QEMU).orElseThrow(() -> new SandboxException(
-                QEMU + " is not installed: apt-get install -y qemu-system-x86"));
+        String qemu = VmHost.requireQemuAsRoot(cgroups);
         GuestArtifacts.checkTools();
         if (artifacts.kernels().find().isEmpty() && Executables.find("apt-get").isEmpty()) {
             throw new SandboxException("no guest kernel (looked at " + artifacts.kernels().whereLooked()
                     + ") and no apt-get to fetch Debian's: set EDGEFAAS_KERNEL to a vmlinux or bzImage");
         }
-        return qemu.toString();
+        return qemu;
     }
 
     @Override
@@ -100,6 +92,6 @@ public final class QemuMicrovmBackend implements SandboxBackend {
 
     @Override
     public void reap(InstanceRecord record) {
-        MicrovmRecords.reap(record, cgroups, QEMU);
+        MicrovmRecords.reap(record, cgroups, VmHost.QEMU);
     }
 }

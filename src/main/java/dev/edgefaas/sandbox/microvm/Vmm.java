@@ -1,5 +1,7 @@
 package dev.edgefaas.sandbox.microvm;
 
+import dev.edgefaas.host.network.InstanceNetwork;
+import dev.edgefaas.host.network.NamespacePool;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,6 +22,19 @@ interface Vmm {
 
     /** Asks the VMM in {@code scratch} to exit; the caller kills it if it has not after a grace period. */
     void requestStop(Path scratch, Process process);
+
+    /** The guest's link from the pool: a tap of its own, unless the guest cannot take per-instance settings. */
+    default InstanceNetwork takeLink(NamespacePool pool, int callbackPort) {
+        return pool.takeTap(callbackPort);
+    }
+
+    /**
+     * Whether readiness is the guest's port accepting rather than a callback, for a guest that
+     * cannot be told a callback URL.
+     */
+    default boolean probesReadiness() {
+        return false;
+    }
 
     /** How the guest reports its function's exit status. */
     default MicrovmInstance.ExitReport exitReport() {
