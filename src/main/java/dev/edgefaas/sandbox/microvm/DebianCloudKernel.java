@@ -35,7 +35,15 @@ final class DebianCloudKernel {
         try {
             Files.createDirectories(directory.getParent());
             work = Files.createTempDirectory(directory.getParent(), ".debian-cloud-");
-            String packageName = kernelPackage();
+            String packageName;
+            try {
+                packageName = kernelPackage();
+            } catch (SandboxException notKnownYet) {
+                // A fresh machine may have no package lists yet.
+                LOG.info("apt-cache does not know " + META_PACKAGE + " yet: running apt-get update");
+                run(work, List.of("apt-get", "update", "-q"));
+                packageName = kernelPackage();
+            }
             run(work, List.of("apt-get", "download", packageName));
             Path deb;
             try (Stream<Path> files = Files.list(work)) {
