@@ -35,15 +35,7 @@ final class DebianCloudKernel {
         try {
             Files.createDirectories(directory.getParent());
             work = Files.createTempDirectory(directory.getParent(), ".debian-cloud-");
-            String packageName;
-            try {
-                packageName = kernelPackage();
-            } catch (SandboxException notKnownYet) {
-                // A fresh machine may have no package lists yet.
-                LOG.info("apt-cache does not know " + META_PACKAGE + " yet: running apt-get update");
-                run(work, List.of("apt-get", "update", "-q"));
-                packageName = kernelPackage();
-            }
+            String packageName = kernelPackageUpdatingOnce(work);
             run(work, List.of("apt-get", "download", packageName));
             Path deb;
             try (Stream<Path> files = Files.list(work)) {
@@ -60,6 +52,17 @@ final class DebianCloudKernel {
             if (work != null) {
                 StateDirectory.deleteTree(work);
             }
+        }
+    }
+
+    /** {@link #kernelPackage}, after one {@code apt-get update} if a fresh machine has no package lists yet. */
+    private static String kernelPackageUpdatingOnce(Path work) throws IOException {
+        try {
+            return kernelPackage();
+        } catch (SandboxException notKnownYet) {
+            LOG.info("apt-cache does not know " + META_PACKAGE + " yet: running apt-get update");
+            run(work, List.of("apt-get", "update", "-q"));
+            return kernelPackage();
         }
     }
 
