@@ -51,11 +51,13 @@ class KilledGatewayTest {
         ServeProcess crashed = ServeProcess.start(stateDirectory, List.of(), "--sandbox", sandbox, "--no-samples");
         try {
             String manifest = "{\"runtime\": \"go\", \"artifact\": \""
-                    + SampleFunctions.functionsDirectory().resolve("go/hello") + "\", \"min-instances\": 20, \"max-instances\": 20}";
+                    + SampleFunctions.functionsDirectory().resolve("go/hello") + "\", \"min-instances\": 20, \"max-instances\": 20,"
+                    // Twenty guests booting at once under TCG take longer than the default ready timeout.
+                    + " \"ready-timeout\": \"180s\"}";
             HttpResponse<String> deployed = http.send(HttpRequest.newBuilder(crashed.admin("/api/functions/many"))
                     .PUT(HttpRequest.BodyPublishers.ofString(manifest)).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(deployed.statusCode()).as(deployed.body()).isEqualTo(201);
-            await().atMost(Duration.ofSeconds(120)).until(() -> readyInstances(crashed).size() == 20);
+            await().atMost(Duration.ofSeconds(240)).until(() -> readyInstances(crashed).size() == 20);
             readyInstances(crashed).forEach(i -> ids.add(i.path("id").asText()));
             java.util.regex.Matcher namespace = java.util.regex.Pattern.compile("(?:namespace|tap) (ef[0-9a-f]+)-")
                     .matcher(readyInstances(crashed).getFirst().path("details").path("network").asText());
