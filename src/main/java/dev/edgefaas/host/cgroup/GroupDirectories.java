@@ -12,7 +12,11 @@ import java.util.TreeSet;
 
 /** What v1 and v2 groups share: their directories, membership, killing and removal. */
 abstract sealed class GroupDirectories implements Cgroup permits V1Cgroup, V2Cgroup {
-    private static final Duration KILL_PATIENCE = Duration.ofSeconds(5);
+    /**
+     * A killed process stays in its group until its memory is unmapped: a VMM with a guest's
+     * memory, among twenty killed at once on a busy host, has taken over 5 s here.
+     */
+    private static final Duration KILL_PATIENCE = Duration.ofSeconds(30);
     /** How long one kill round waits for the kernel to empty the group before trying again. */
     private static final Duration ROUND_PATIENCE = Duration.ofMillis(200);
     private static final Duration RMDIR_PATIENCE = Duration.ofSeconds(2);
