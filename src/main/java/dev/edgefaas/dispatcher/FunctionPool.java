@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +38,8 @@ final class FunctionPool {
      * failed means the instance is going; a runsc sandbox takes a while to report its death.
      */
     private static final Duration EXIT_NOTICE_WAIT = Duration.ofSeconds(1);
+    /** How long a drain waits for instances retired before it to finish stopping. */
+    private static final Duration RETIRED_STOP_PATIENCE = Duration.ofSeconds(60);
 
     private final FunctionManifest manifest;
     private final PreparedFunction prepared;
@@ -46,6 +49,8 @@ final class FunctionPool {
     /** Signalled whenever a slot frees, an instance becomes ready or goes, or the pool closes. */
     private final Condition changed = lock.newCondition();
     private final List<LiveInstance> instances = new ArrayList<>();
+    /** Stops of retired instances still under way, which leave {@link #instances} at once. */
+    private final java.util.Set<CompletableFuture<Void>> stopping = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private boolean draining;
 
     FunctionPool(FunctionManifest manifest, PreparedFunction prepared, PoolContext context) {
@@ -293,7 +298,17 @@ final class FunctionPool {
         } finally {
             lock.unlock();
         }
-        ThreadFactories.startVirtual("stop-" + instance.id, () -> stop(instance));
+        // Tracked, so that a drain (a platform closing, a JVM about to exit) waits for it too.
+        CompletableFuture<Void> stopped = new CompletableFuture<>();
+        stopping.add(stopped);
+        ThreadFactories.startVirtual("stop-" + instance.id, () -> {
+            try {
+                stop(instance);
+            } finally {
+                stopped.complete(null);
+                stopping.remove(stopped);
+            }
+        });
     }
 
     private void remove(LiveInstance instance) {
@@ -379,6 +394,16 @@ final class FunctionPool {
         for (LiveInstance instance : toStop) {
             awaitBootEnd(instance);
             stop(instance);
+        }
+        for (CompletableFuture<Void> stop : List.copyOf(stopping)) {
+            try {
+                stop.get(RETIRED_STOP_PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+                // A stop that fails or hangs has logged why; the reaper of a later run removes what it left.
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
         }
         prepared.close();
         context.metrics().remove(meters);
