@@ -11,9 +11,8 @@ import java.util.List;
  * @param modules modules the guest's init loads, in order: a distribution kernel builds virtio as modules
  * @param acpi    whether the guest finds its devices through ACPI; without it QEMU lists the
  *                virtio-mmio devices on the kernel command line instead
- * @param ipAutoconfig whether the kernel applies {@code ip=} itself (CONFIG_IP_PNP); else the guest's init does
  */
-public record GuestKernel(Path image, String kind, List<Path> modules, boolean acpi, boolean ipAutoconfig) {
+public record GuestKernel(Path image, String kind, List<Path> modules, boolean acpi) {
     public GuestKernel {
         modules = List.copyOf(modules);
     }

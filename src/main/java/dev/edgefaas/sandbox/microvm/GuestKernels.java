@@ -94,13 +94,13 @@ public final class GuestKernels {
                     + " or 'minimal' or 'debian-cloud'");
         }
         // An operator's kernel is assumed to have virtio and ip= built in, and ACPI, like most.
-        return new GuestKernel(image, "user", List.of(), true, true);
+        return new GuestKernel(image, "user", List.of(), true);
     }
 
     private Optional<GuestKernel> minimal() {
         Path image = MinimalKernel.output(kernelCache);
         return Files.isRegularFile(image)
-                ? Optional.of(new GuestKernel(image, "minimal", List.of(), false, true))
+                ? Optional.of(new GuestKernel(image, "minimal", List.of(), false))
                 : Optional.empty();
     }
 
@@ -129,7 +129,7 @@ public final class GuestKernels {
                 }
                 modules.add(path);
             }
-            return Optional.of(new GuestKernel(image.get(), "debian-cloud", modules, true, false));
+            return Optional.of(new GuestKernel(image.get(), "debian-cloud", modules, true));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

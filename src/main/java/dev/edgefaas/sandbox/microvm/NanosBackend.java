@@ -86,7 +86,7 @@ public final class NanosBackend implements SandboxBackend {
         GuestImage image = new NanosImageBuilder(cacheRoot.resolve("nanos")).build(manifest, rootfs, setup.toolchain());
         namespaces.warmUpGuestNats();
         GuestKernel kernel = new GuestKernel(setup.toolchain().kernel(), "nanos " + setup.toolchain().version(), List.of(),
-                true, false);
+                true);
         return new MicrovmFunction(manifest, new NanosVmm(setup.qemu(), setup.accelerator(), setup.toolchain()), kernel,
                 image, cgroups, namespaces);
     }

@@ -88,7 +88,7 @@ public final class OsvBackend implements SandboxBackend {
         RootfsBuilder.Rootfs rootfs = new RootfsBuilder(cacheRoot.resolve("rootfs")).build(manifest);
         GuestImage image = new OsvImageBuilder(cacheRoot.resolve("osv")).build(manifest, rootfs, pie, setup.toolchain());
         GuestKernel kernel = new GuestKernel(setup.toolchain().loader(), "osv " + setup.toolchain().version(), List.of(),
-                true, true);
+                true);
         if (manifest.network() == FunctionManifest.Network.ISOLATED) {
             namespaces.warmUpTaps();
         }

@@ -26,7 +26,7 @@ class GuestImageBuilderTest {
     @Test
     void buildingTheSameFunctionTwiceGivesTheSameInitramfsAndRootDisk() throws IOException {
         FunctionManifest manifest = manifest("{\"env\": {\"GREETING\": \"hi\"}}");
-        GuestKernel kernel = new GuestKernel(Path.of("/unused/vmlinux"), "minimal", List.of(), false, true);
+        GuestKernel kernel = new GuestKernel(Path.of("/unused/vmlinux"), "minimal", List.of(), false);
         RootfsBuilder.Rootfs rootfs = new RootfsBuilder(directory.resolve("rootfs")).build(manifest);
 
         GuestImage first = new GuestImageBuilder(directory.resolve("one")).build(manifest, rootfs, kernel, GuestArtifacts.guestInit());

@@ -9,7 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class QemuCommandTest {
-    private static final GuestKernel MINIMAL = new GuestKernel(Path.of("/k/vmlinux"), "minimal", List.of(), false, true);
+    private static final GuestKernel MINIMAL = new GuestKernel(Path.of("/k/vmlinux"), "minimal", List.of(), false);
     private static final GuestImage IMAGE = new GuestImage(Path.of("/g/initramfs.cpio"), Path.of("/g/rootfs.ext4"), "ab");
 
     @Test
