@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.UnaryOperator;
 import java.util.List;
 
 /** A platform of its own for one benchmark: ephemeral ports, a temporary state directory. */
@@ -20,7 +21,12 @@ public final class BenchPlatform implements AutoCloseable {
 
     /** A platform with a temporary state directory of its own: for tests, which may run side by side. */
     public BenchPlatform(String sandbox) {
-        this(sandbox, temporaryDirectory(), true);
+        this(sandbox, UnaryOperator.identity());
+    }
+
+    /** The same, with the configuration changed by {@code configure}, e.g. trusted proxies. */
+    public BenchPlatform(String sandbox, UnaryOperator<PlatformConfig> configure) {
+        this(sandbox, temporaryDirectory(), true, configure);
     }
 
     /**
@@ -28,13 +34,13 @@ public final class BenchPlatform implements AutoCloseable {
      * interrupted or crashed earlier benchmark left.
      */
     public BenchPlatform(String sandbox, Path stateDirectory) {
-        this(sandbox, stateDirectory, false);
+        this(sandbox, stateDirectory, false, UnaryOperator.identity());
     }
 
-    private BenchPlatform(String sandbox, Path stateDirectory, boolean temporary) {
+    private BenchPlatform(String sandbox, Path stateDirectory, boolean temporary, UnaryOperator<PlatformConfig> configure) {
         this.stateDirectory = stateDirectory;
         this.temporary = temporary;
-        this.platform = Platform.start(PlatformConfig.ephemeral(stateDirectory, sandbox));
+        this.platform = Platform.start(configure.apply(PlatformConfig.ephemeral(stateDirectory, sandbox)));
     }
 
     /** Where benchmarks keep their state: beside the platform's own. */

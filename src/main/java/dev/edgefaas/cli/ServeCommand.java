@@ -3,6 +3,7 @@ package dev.edgefaas.cli;
 import dev.edgefaas.function.ManifestException;
 import dev.edgefaas.function.ManifestParser;
 import dev.edgefaas.gateway.GatewayServer;
+import dev.edgefaas.gateway.TrustedProxies;
 import dev.edgefaas.host.StateDirectory;
 import dev.edgefaas.platform.Platform;
 import dev.edgefaas.platform.PlatformConfig;
@@ -16,7 +17,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Starts the gateway with the sample functions deployed and serves until Ctrl-C or SIGTERM,",
@@ -50,6 +54,20 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--shutdown-grace", defaultValue = "10s", paramLabel = "DURATION",
             description = "How long requests in flight may take to finish on shutdown (default: ${DEFAULT-VALUE}).")
     String shutdownGrace;
+    @Option(names = "--trusted-proxy", split = ",", paramLabel = "ADDRESS[/BITS]",
+            description = {"A front proxy (address or CIDR range) whose X-Forwarded-*, Forwarded and X-Real-IP the",
+                "gateway keeps and appends to; from anyone else it replaces them. Repeatable; default: none."})
+    List<String> trustedProxies = List.of();
+    @Spec
+    CommandSpec spec;
+
+    private TrustedProxies trustedProxies() {
+        try {
+            return TrustedProxies.parse(trustedProxies);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--trusted-proxy: " + e.getMessage());
+        }
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -58,7 +76,7 @@ final class ServeCommand implements Callable<Integer> {
                 stateDirectory != null ? stateDirectory : StateDirectory.defaultRoot(),
                 sandbox,
                 dev.edgefaas.function.Durations.parse("--shutdown-grace", shutdownGrace),
-                networkPool, spareNamespaces);
+                networkPool, spareNamespaces, trustedProxies());
         Platform platform = Platform.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -97,7 +98,14 @@ public final class ManifestParser {
         if (value.isBlank()) {
             throw new ManifestException("artifact", "is empty; give the path of the function's binary or script");
         }
-        Path artifact = baseDirectory.resolve(value).toAbsolutePath().normalize();
+        Path artifact;
+        try {
+            artifact = baseDirectory.resolve(value).toAbsolutePath().normalize();
+        } catch (InvalidPathException e) {
+            // A NUL byte, for one: no file system path can hold it.
+            throw new ManifestException("artifact", "is not a valid path (" + e.getReason() + "); give the path of the"
+                    + " function's binary or script");
+        }
         if (!Files.exists(artifact)) {
             throw new ManifestException("artifact", artifact + " does not exist; build it first"
                     + " (the sample functions are built by ./mvnw package)");

@@ -2,20 +2,47 @@ package dev.edgefaas.gateway;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.edgefaas.http.HeaderField;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
 
 /** JSON error bodies, the same shape on every listener: {@code {"error": "...", "status": N}}. */
 public final class ErrorResponses {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<HeaderField> JSON_FIELDS = List.of(new HeaderField("Content-Type", "application/json"));
+    private static final Map<Integer, String> REASONS = Map.ofEntries(
+            Map.entry(400, "Bad Request"), Map.entry(404, "Not Found"), Map.entry(414, "URI Too Long"),
+            Map.entry(417, "Expectation Failed"), Map.entry(431, "Request Header Fields Too Large"),
+            Map.entry(500, "Internal Server Error"), Map.entry(502, "Bad Gateway"),
+            Map.entry(503, "Service Unavailable"), Map.entry(505, "HTTP Version Not Supported"));
 
     private ErrorResponses() {
     }
 
+    /** On the Helidon listeners (management, callbacks). */
     public static void send(ServerResponse response, int status, String message) {
-        ObjectNode body = JSON.createObjectNode().put("error", message).put("status", status);
         response.status(status);
         response.header(HeaderNames.CONTENT_TYPE, "application/json");
-        response.send(body.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        response.send(body(status, message));
+    }
+
+    /** On the invocation listener. */
+    static void send(ClientResponse response, int status, String message) throws ClientSideException {
+        send(response, status, message, List.of());
+    }
+
+    /** On the invocation listener, with extra fields such as {@code Retry-After}. */
+    static void send(ClientResponse response, int status, String message, List<HeaderField> extra) throws ClientSideException {
+        List<HeaderField> fields = extra.isEmpty() ? JSON_FIELDS
+                : java.util.stream.Stream.concat(JSON_FIELDS.stream(), extra.stream()).toList();
+        response.send(status, REASONS.getOrDefault(status, ""), fields, body(status, message));
+    }
+
+    private static byte[] body(int status, String message) {
+        ObjectNode body = JSON.createObjectNode().put("error", message).put("status", status);
+        return body.toString().getBytes(StandardCharsets.UTF_8);
     }
 }

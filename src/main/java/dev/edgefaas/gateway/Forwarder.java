@@ -1,16 +1,10 @@
 package dev.edgefaas.gateway;
 
 import dev.edgefaas.dispatcher.Lease;
-import io.helidon.http.Header;
-import io.helidon.http.HeaderNames;
-import io.helidon.http.HeaderValues;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
+import dev.edgefaas.http.HeaderField;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,26 +12,31 @@ import java.util.List;
 
 /**
  * Carries one client request to an instance and its answer back, bodies streamed both ways
- * with no size limit in memory. Connections to instances are kept alive and reused.
+ * with no size limit in memory. Connections to instances are kept alive and reused; every
+ * connection a forward takes is released or discarded before it returns, whatever failed.
  */
 final class Forwarder implements AutoCloseable {
-    private static final String VIA = "1.1 edgefaas";
     /** Answers up to this size are read whole before they are sent on; larger ones stream. */
     private static final int SMALL_BODY_BYTES = 16 * 1024;
     private static final int COPY_BUFFER_BYTES = 64 * 1024;
 
-    /** How a forward ended, which decides whether the handler may retry. */
+    /** How a forward ended, which decides what the handler does next. */
     enum Outcome {
         ANSWERED,
         /** Neither the instance nor the client got anything of it: safe to retry elsewhere. */
         NOTHING_SENT,
-        FAILED_MIDWAY
+        /** The instance failed after it got part of the request: 502, or a cut-off answer. */
+        INSTANCE_FAILED,
+        /** The client's body was malformed or cut off, or the client went away: not the instance's fault. */
+        CLIENT_FAILED
     }
 
     private final InstanceConnectionPool connections;
+    private final TrustedProxies trustedProxies;
 
-    Forwarder(Duration exchangeTimeout) {
+    Forwarder(Duration exchangeTimeout, TrustedProxies trustedProxies) {
         this.connections = new InstanceConnectionPool(exchangeTimeout);
+        this.trustedProxies = trustedProxies;
     }
 
     /** Closes every connection to a stopped instance: requests waiting on one fail now, not at the timeout. */
@@ -50,43 +49,63 @@ final class Forwarder implements AutoCloseable {
         connections.sweep(maxIdle);
     }
 
+    /** The request as it will be forwarded, for one or two calls of {@link #forward}. */
+    Exchange exchange(ClientRequest request, ClientResponse response, FunctionPath path) {
+        return new Exchange(request, response, path, ForwardedFields.of(request, trustedProxies));
+    }
+
     Outcome forward(Exchange exchange, Lease lease) {
         URI endpoint = lease.endpoint();
         InstanceConnection connection;
-        ResponseHead head;
         try {
             connection = connections.acquire(endpoint);
         } catch (IOException e) {
             return Outcome.NOTHING_SENT;
         }
+        boolean reusable = false;
         try {
-            head = send(connection, exchange);
-        } catch (IOException e) {
-            connections.discard(connection);
-            if (!connection.reused() || exchange.bodyStarted()) {
-                return exchange.bodyStarted() ? Outcome.FAILED_MIDWAY : Outcome.NOTHING_SENT;
-            }
-            // The instance closed this idle connection while it was pooled: once more on a fresh one.
+            ResponseHead head;
             try {
+                head = send(connection, exchange);
+            } catch (ClientSideException e) {
+                throw e;
+            } catch (IOException e) {
+                if (!connection.reused() || exchange.bodyStarted()) {
+                    throw e;
+                }
+                // The instance closed this idle connection while it was pooled: once more on a fresh one.
+                connections.discard(connection);
                 connection = connections.open(endpoint);
                 head = send(connection, exchange);
-            } catch (IOException again) {
+            }
+            exchange.answerStarted = true;
+            answer(exchange, lease, connection, head);
+            reusable = !head.connectionClose();
+            return Outcome.ANSWERED;
+        } catch (ClientSideException e) {
+            return Outcome.CLIENT_FAILED;
+        } catch (IOException e) {
+            if (exchange.response.committed()) {
+                // Part of the answer is out: the client must see a broken response, not a complete one.
+                exchange.response.markBroken();
+            }
+            return exchange.bodyStarted() || exchange.answerStarted ? Outcome.INSTANCE_FAILED : Outcome.NOTHING_SENT;
+        } finally {
+            if (reusable) {
+                connections.release(connection);
+            } else {
                 connections.discard(connection);
-                return exchange.bodyStarted() ? Outcome.FAILED_MIDWAY : Outcome.NOTHING_SENT;
             }
         }
-        return answer(exchange, lease, connection, head);
     }
 
     private static ResponseHead send(InstanceConnection connection, Exchange exchange) throws IOException {
         connection.writeHead(exchange.method, exchange.rawTarget, exchange.fields);
-        if (exchange.hasBody) {
-            OutputStream body = connection.requestBody(exchange.contentLength);
-            long copied = exchange.body().transferTo(body);
-            if (exchange.contentLength >= 0 && copied != exchange.contentLength) {
-                throw new IOException("the client sent " + copied + " of " + exchange.contentLength + " body bytes");
-            }
-            if (exchange.contentLength < 0) {
+        if (exchange.request.head().hasBody()) {
+            long contentLength = exchange.request.head().contentLength();
+            OutputStream body = connection.requestBody(contentLength);
+            exchange.request.body().transferTo(body);
+            if (contentLength < 0) {
                 body.close();
             }
         }
@@ -94,64 +113,54 @@ final class Forwarder implements AutoCloseable {
         return connection.readHead(exchange.method.equals("HEAD"));
     }
 
-    private Outcome answer(Exchange exchange, Lease lease, InstanceConnection connection, ResponseHead head) {
-        ServerResponse toClient = exchange.clientResponse;
-        try {
-            toClient.status(head.status());
-            List<String> connectionValues = new ArrayList<>();
-            for (ResponseHead.Field field : head.fields()) {
-                if (field.is("connection")) {
-                    connectionValues.add(field.value());
+    private static void answer(Exchange exchange, Lease lease, InstanceConnection connection, ResponseHead head)
+            throws IOException {
+        ClientResponse toClient = exchange.response;
+        List<HeaderField> fields = responseFields(head, lease);
+        InputStream body = connection.responseBody(head);
+        switch (head.framing()) {
+            case NONE -> toClient.sendWithoutBody(head.status(), head.reason(), fields, head.contentLength());
+            case FIXED -> {
+                if (head.contentLength() <= SMALL_BODY_BYTES) {
+                    // Most function answers are small: one read and one write, no stream machinery.
+                    toClient.send(head.status(), head.reason(), fields, body.readNBytes((int) head.contentLength()));
+                } else {
+                    stream(body, toClient.startBody(head.status(), head.reason(), fields, head.contentLength()));
                 }
             }
-            HopByHopHeaders hopByHop = HopByHopHeaders.withConnectionValues(connectionValues);
-            for (ResponseHead.Field field : head.fields()) {
-                if (!hopByHop.contains(field.name())) {
-                    toClient.headers().add(HeaderValues.create(field.name(), field.value()));
-                }
-            }
-            toClient.header("X-Start", lease.start().header());
-            toClient.header("X-Edgefaas-Instance", lease.instanceId());
-            if (!lease.serverTiming().isEmpty()) {
-                toClient.header("Server-Timing", lease.serverTiming());
-            }
-            InputStream body = connection.responseBody(head);
-            if (head.framing() == ResponseHead.Framing.NONE) {
-                toClient.send();
-            } else if (head.framing() == ResponseHead.Framing.FIXED && head.contentLength() <= SMALL_BODY_BYTES) {
-                // Most function answers are small: one read and one send, no stream machinery.
-                toClient.send(body.readNBytes((int) head.contentLength()));
-            } else {
-                if (head.framing() == ResponseHead.Framing.FIXED) {
-                    toClient.contentLength(head.contentLength());
-                }
-                exchange.responseStarted = true;
-                try (OutputStream out = toClient.outputStream()) {
-                    copy(body, out);
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            connections.discard(connection);
-            if (exchange.responseStarted) {
-                // Part of the answer is out: the client must see a broken response, not a complete one.
-                throw new UncheckedIOException("instance " + lease.instanceId() + " failed while answering",
-                        e instanceof IOException io ? io : new IOException(e));
-            }
-            return Outcome.FAILED_MIDWAY;
+            case CHUNKED, UNTIL_CLOSE -> stream(body, toClient.startBody(head.status(), head.reason(), fields, -1));
         }
-        if (head.connectionClose()) {
-            connections.discard(connection);
-        } else {
-            connections.release(connection);
-        }
-        return Outcome.ANSWERED;
     }
 
-    private static void copy(InputStream from, OutputStream to) throws IOException {
-        byte[] buffer = new byte[COPY_BUFFER_BYTES];
-        for (int n = from.read(buffer); n >= 0; n = from.read(buffer)) {
-            to.write(buffer, 0, n);
+    private static List<HeaderField> responseFields(ResponseHead head, Lease lease) {
+        List<String> connectionValues = new ArrayList<>(1);
+        for (HeaderField field : head.fields()) {
+            if (field.is("connection")) {
+                connectionValues.add(field.value());
+            }
         }
+        HopByHopHeaders hopByHop = HopByHopHeaders.withConnectionValues(connectionValues);
+        List<HeaderField> fields = new ArrayList<>(head.fields().size() + 3);
+        for (HeaderField field : head.fields()) {
+            if (!hopByHop.contains(field.name())) {
+                fields.add(field);
+            }
+        }
+        fields.add(new HeaderField("X-Start", lease.start().header()));
+        fields.add(new HeaderField("X-Edgefaas-Instance", lease.instanceId()));
+        if (!lease.serverTiming().isEmpty()) {
+            fields.add(new HeaderField("Server-Timing", lease.serverTiming()));
+        }
+        return fields;
+    }
+
+    /** Copies the instance's body to the client; write failures are the client's ({@link ClientSideException}). */
+    private static void stream(InputStream fromInstance, OutputStream toClient) throws IOException {
+        byte[] buffer = new byte[COPY_BUFFER_BYTES];
+        for (int n = fromInstance.read(buffer); n >= 0; n = fromInstance.read(buffer)) {
+            toClient.write(buffer, 0, n);
+        }
+        toClient.close();
     }
 
     @Override
@@ -161,87 +170,27 @@ final class Forwarder implements AutoCloseable {
 
     /** One client request as it is forwarded, possibly twice; its body can be read only once. */
     static final class Exchange {
-        final ServerRequest clientRequest;
-        final ServerResponse clientResponse;
+        final ClientRequest request;
+        final ClientResponse response;
         final String method;
         final String rawTarget;
-        final boolean hasBody;
-        /** The body's length, or -1 if the client sent it chunked. */
-        final long contentLength;
-        final List<ResponseHead.Field> fields;
-        private CountingInputStream body;
-        boolean responseStarted;
+        final List<HeaderField> fields;
+        /** Whether the instance's answer began: from then on a failure is never retried. */
+        boolean answerStarted;
 
-        Exchange(ServerRequest clientRequest, ServerResponse clientResponse, FunctionPath path) {
-            this.clientRequest = clientRequest;
-            this.clientResponse = clientResponse;
-            this.method = clientRequest.prologue().method().text();
-            String query = clientRequest.prologue().query().rawValue();
+        private Exchange(ClientRequest request, ClientResponse response, FunctionPath path, List<HeaderField> fields) {
+            this.request = request;
+            this.response = response;
+            this.method = request.head().method();
+            String query = request.head().rawQuery();
             // The raw path and query go out exactly as they came: decoding and re-encoding would
             // change what the function sees (%2F, '+', parameter order).
             this.rawTarget = path.forwardedPath() + (query.isEmpty() ? "" : "?" + query);
-            this.hasBody = clientRequest.content().hasEntity();
-            long declared = clientRequest.headers().contentLength().orElse(-1);
-            this.contentLength = hasBody ? declared : Math.max(declared, -1);
-            this.fields = forwardedFields(clientRequest, hasBody, contentLength);
-        }
-
-        InputStream body() {
-            if (body == null) {
-                body = new CountingInputStream(clientRequest.content().inputStream());
-            }
-            return body;
+            this.fields = fields;
         }
 
         boolean bodyStarted() {
-            return body != null && body.count() > 0;
-        }
-
-        private static List<ResponseHead.Field> forwardedFields(ServerRequest request, boolean hasBody, long contentLength) {
-            List<String> connectionValues = request.headers().contains(HeaderNames.CONNECTION)
-                    ? request.headers().get(HeaderNames.CONNECTION).allValues()
-                    : List.of();
-            HopByHopHeaders hopByHop = HopByHopHeaders.withConnectionValues(connectionValues);
-            List<ResponseHead.Field> fields = new ArrayList<>();
-            String forwardedFor = null;
-            String host = null;
-            for (Header header : request.headers()) {
-                String name = header.name();
-                if (hopByHop.contains(name)) {
-                    continue;
-                }
-                if (name.equalsIgnoreCase("x-forwarded-for")) {
-                    forwardedFor = header.values();
-                    continue;
-                }
-                if (name.equalsIgnoreCase("host")) {
-                    host = header.value();
-                }
-                for (String value : header.allValues()) {
-                    fields.add(new ResponseHead.Field(name, value));
-                }
-            }
-            if (hasBody) {
-                fields.add(contentLength >= 0
-                        ? new ResponseHead.Field("Content-Length", Long.toString(contentLength))
-                        : new ResponseHead.Field("Transfer-Encoding", "chunked"));
-            } else if (contentLength == 0) {
-                fields.add(new ResponseHead.Field("Content-Length", "0"));
-            }
-            if (host == null) {
-                fields.add(new ResponseHead.Field("Host", "edgefaas"));
-            }
-            if (request.remotePeer().address() instanceof InetSocketAddress peer) {
-                String client = peer.getAddress().getHostAddress();
-                fields.add(new ResponseHead.Field("X-Forwarded-For", forwardedFor == null ? client : forwardedFor + ", " + client));
-            }
-            if (host != null) {
-                fields.add(new ResponseHead.Field("X-Forwarded-Host", host));
-            }
-            fields.add(new ResponseHead.Field("X-Forwarded-Proto", request.isSecure() ? "https" : "http"));
-            // RFC 9110 7.6.3: an HTTP-to-HTTP gateway must add Via to inbound requests.
-            fields.add(new ResponseHead.Field("Via", VIA));
-            return fields;
+            return request.body().count() > 0;
         }
     }
 }

@@ -12,11 +12,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The platform's HTTP server with three listeners, so each can be exposed on its own:
- * invocations ({@code /function/...}) for clients, the management API for operators (loopback
- * by default), and readiness callbacks for instances, which reach nothing else.
+ * invocations ({@code /function/...}) for clients, on the gateway's own HTTP/1.1 server
+ * ({@link InvocationListener}); the management API for operators (loopback by default) and
+ * readiness callbacks for instances, which reach nothing else, both on Helidon.
  */
 public final class GatewayServer implements AutoCloseable {
-    public static final String ADMIN = "admin";
     public static final String CALLBACK = "callback";
     /** A generous bound on one exchange with an instance, against hung instances; not a function timeout. */
     private static final Duration INSTANCE_EXCHANGE_TIMEOUT = Duration.ofMinutes(10);
@@ -25,11 +25,17 @@ public final class GatewayServer implements AutoCloseable {
     private static final Duration MAX_IDLE_CONNECTION = Duration.ofSeconds(30);
     private static final Duration SWEEP_PERIOD = Duration.ofSeconds(5);
 
+    /** Helidon's default; a client connection idle this long between requests is closed. */
+    private static final Duration MAX_IDLE_CLIENT_CONNECTION = Duration.ofMinutes(5);
+
+    private final InvocationListener invocations;
     private final WebServer server;
     private final Forwarder forwarder;
     private final ScheduledExecutorService housekeeping;
 
-    private GatewayServer(WebServer server, Forwarder forwarder, ScheduledExecutorService housekeeping) {
+    private GatewayServer(InvocationListener invocations, WebServer server, Forwarder forwarder,
+                          ScheduledExecutorService housekeeping) {
+        this.invocations = invocations;
         this.server = server;
         this.forwarder = forwarder;
         this.housekeeping = housekeeping;
@@ -40,35 +46,46 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     /** Starts the listeners; returns once they accept connections. */
-    public static GatewayServer start(Listeners listeners, Dispatcher dispatcher, ReadinessCallbacks callbacks,
-                                      HttpService adminApi, PlatformMetrics metrics) {
-        Forwarder forwarder = new Forwarder(INSTANCE_EXCHANGE_TIMEOUT);
+    public static GatewayServer start(Listeners listeners, TrustedProxies trustedProxies, Dispatcher dispatcher,
+                                      ReadinessCallbacks callbacks, HttpService adminApi, PlatformMetrics metrics) {
+        Forwarder forwarder = new Forwarder(INSTANCE_EXCHANGE_TIMEOUT, trustedProxies);
         dispatcher.onInstanceStopped(forwarder::instanceStopped);
-        InvocationHandler invocations = new InvocationHandler(dispatcher, forwarder, metrics);
-        WebServer server = WebServer.builder()
-                .host(listeners.host())
-                .port(listeners.port())
-                .backlog(4096)
-                .routing(routing -> routing.any("/function/*", invocations).any("/function", invocations))
-                .putSocket(ADMIN, socket -> socket.host(listeners.adminHost()).port(listeners.adminPort())
-                        .routing(routing -> routing.register(adminApi)))
+        InvocationListener invocations = InvocationListener.start(listeners.host(), listeners.port(),
+                new InvocationHandler(dispatcher, forwarder, metrics));
+        WebServer server;
+        try {
+            server = startHelidon(listeners, callbacks, adminApi);
+        } catch (RuntimeException e) {
+            invocations.close();
+            throw e;
+        }
+        ScheduledExecutorService housekeeping = ThreadFactories.housekeeping("edgefaas-idle-connections");
+        housekeeping.scheduleWithFixedDelay(() -> {
+            forwarder.sweepConnections(MAX_IDLE_CONNECTION);
+            invocations.sweepIdle(MAX_IDLE_CLIENT_CONNECTION);
+        }, SWEEP_PERIOD.toSeconds(), SWEEP_PERIOD.toSeconds(), TimeUnit.SECONDS);
+        return new GatewayServer(invocations, server, forwarder, housekeeping);
+    }
+
+    /** The management API on the default socket, callbacks on their own. */
+    private static WebServer startHelidon(Listeners listeners, ReadinessCallbacks callbacks, HttpService adminApi) {
+        return WebServer.builder()
+                .host(listeners.adminHost())
+                .port(listeners.adminPort())
+                .routing(routing -> routing.register(adminApi))
                 .putSocket(CALLBACK, socket -> socket.host(listeners.callbackHost()).port(listeners.callbackPort())
                         .routing(routing -> routing.register(new CallbackHandler(callbacks))))
                 .shutdownHook(false)
                 .build()
                 .start();
-        ScheduledExecutorService housekeeping = ThreadFactories.housekeeping("edgefaas-idle-connections");
-        housekeeping.scheduleWithFixedDelay(() -> forwarder.sweepConnections(MAX_IDLE_CONNECTION),
-                SWEEP_PERIOD.toSeconds(), SWEEP_PERIOD.toSeconds(), TimeUnit.SECONDS);
-        return new GatewayServer(server, forwarder, housekeeping);
     }
 
     public int port() {
-        return server.port();
+        return invocations.port();
     }
 
     public int adminPort() {
-        return server.port(ADMIN);
+        return server.port();
     }
 
     public int callbackPort() {
@@ -77,6 +94,7 @@ public final class GatewayServer implements AutoCloseable {
 
     @Override
     public void close() {
+        invocations.close();
         server.stop();
         housekeeping.shutdownNow();
         forwarder.close();

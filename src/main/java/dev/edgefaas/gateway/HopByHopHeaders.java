@@ -17,6 +17,14 @@ final class HopByHopHeaders {
             // Framing is the gateway's own on each side: it writes Content-Length or chunks itself.
             "content-length");
 
+    /**
+     * Fields a {@code Connection} option may not remove: the ones the gateway sets itself. A
+     * client naming them would otherwise strip what the function relies on (RFC 9110 section
+     * 7.6.1 lets a proxy refuse to act on such options).
+     */
+    private static final Set<String> PROTECTED = Set.of(
+            "host", "via", "forwarded", "x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "x-real-ip");
+
     private static final HopByHopHeaders STANDARD = new HopByHopHeaders(Set.of());
 
     /** Names the message's {@code Connection} field adds, lower case. */
@@ -32,7 +40,7 @@ final class HopByHopHeaders {
         for (String value : connectionValues) {
             for (String token : value.split(",")) {
                 String name = token.trim().toLowerCase(Locale.ROOT);
-                if (!name.isEmpty() && !ALWAYS.contains(name)) {
+                if (!name.isEmpty() && !ALWAYS.contains(name) && !PROTECTED.contains(name)) {
                     if (named == null) {
                         named = new TreeSet<>();
                     }

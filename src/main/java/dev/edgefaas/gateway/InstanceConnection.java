@@ -1,5 +1,10 @@
 package dev.edgefaas.gateway;
 
+import dev.edgefaas.http.ChunkedInputStream;
+import dev.edgefaas.http.ChunkedOutputStream;
+import dev.edgefaas.http.FieldSyntax;
+import dev.edgefaas.http.FixedLengthInputStream;
+import dev.edgefaas.http.HeaderField;
 import dev.edgefaas.http.LineReader;
 import java.io.BufferedOutputStream;
 import java.io.EOFException;
@@ -21,6 +26,7 @@ import java.util.List;
 final class InstanceConnection implements AutoCloseable {
     private static final int MAX_LINE = 64 * 1024;
     private static final int BUFFER = 16 * 1024;
+    private static final String SENDER = "the instance";
 
     private final URI endpoint;
     private final Socket socket;
@@ -86,10 +92,10 @@ final class InstanceConnection implements AutoCloseable {
     }
 
     /** Writes the request line and fields; the body follows with {@link #requestBody}. */
-    void writeHead(String method, String rawTarget, List<ResponseHead.Field> fields) throws IOException {
+    void writeHead(String method, String rawTarget, List<HeaderField> fields) throws IOException {
         StringBuilder head = new StringBuilder(256);
         head.append(method).append(' ').append(rawTarget).append(" HTTP/1.1\r\n");
-        for (ResponseHead.Field field : fields) {
+        for (HeaderField field : fields) {
             head.append(field.name()).append(": ").append(field.value()).append("\r\n");
         }
         head.append("\r\n");
@@ -106,27 +112,28 @@ final class InstanceConnection implements AutoCloseable {
     }
 
     /**
-     * Reads the answer's status line and fields, skipping interim 1xx answers.
+     * Reads the answer's status line and fields, skipping interim 1xx answers. The instance is
+     * held to the same syntax as clients: its answer is forwarded, so it must have one meaning too.
      *
      * @throws EOFException if the instance closed the connection before answering at all
      */
     ResponseHead readHead(boolean headRequest) throws IOException {
         while (true) {
-            String statusLine = fromInstance.readLine();
+            String statusLine = fromInstance.readHeadLine(MAX_LINE, 502);
             if (statusLine == null) {
                 throw new EOFException("instance " + endpoint + " closed the connection without answering");
             }
-            if (!statusLine.startsWith("HTTP/1.") || statusLine.length() < 12) {
-                throw new IOException("instance " + endpoint + " answered with no HTTP status line: " + statusLine);
-            }
-            int status = Integer.parseInt(statusLine.substring(9, 12));
+            int status = statusCode(statusLine);
             String reason = statusLine.length() > 13 ? statusLine.substring(13) : "";
-            List<ResponseHead.Field> fields = new ArrayList<>();
-            for (String line = fromInstance.readLine(); line != null && !line.isEmpty(); line = fromInstance.readLine()) {
-                int colon = line.indexOf(':');
-                if (colon > 0) {
-                    fields.add(new ResponseHead.Field(line.substring(0, colon).trim(), line.substring(colon + 1).trim()));
+            List<HeaderField> fields = new ArrayList<>();
+            for (String line = fromInstance.readHeadLine(MAX_LINE, 502); ; line = fromInstance.readHeadLine(MAX_LINE, 502)) {
+                if (line == null) {
+                    throw new EOFException("instance " + endpoint + " closed the connection inside its answer's head");
                 }
+                if (line.isEmpty()) {
+                    break;
+                }
+                fields.add(FieldSyntax.parseFieldLine(line, "instance " + endpoint + "'s answer"));
             }
             if (status >= 100 && status < 200 && status != 101) {
                 continue;
@@ -135,12 +142,30 @@ final class InstanceConnection implements AutoCloseable {
         }
     }
 
+    /** {@code HTTP/1.x NNN [reason]}, with a reason free of control characters. */
+    private int statusCode(String statusLine) throws IOException {
+        boolean wellFormed = statusLine.startsWith("HTTP/1.") && statusLine.length() >= 12 && statusLine.charAt(8) == ' '
+                && (statusLine.length() == 12 || statusLine.charAt(12) == ' ');
+        for (int i = 9; wellFormed && i < 12; i++) {
+            wellFormed = Character.isDigit(statusLine.charAt(i));
+        }
+        for (int i = 13; wellFormed && i < statusLine.length(); i++) {
+            char c = statusLine.charAt(i);
+            wellFormed = c == '\t' || (c >= 0x20 && c != 0x7f);
+        }
+        if (!wellFormed) {
+            throw new IOException("instance " + endpoint + " answered with no valid HTTP status line: "
+                    + FieldSyntax.printable(statusLine));
+        }
+        return Integer.parseInt(statusLine.substring(9, 12));
+    }
+
     /** The answer's body as framed by {@code head}; reading it to its end leaves the connection ready for reuse. */
     InputStream responseBody(ResponseHead head) {
         return switch (head.framing()) {
             case NONE -> InputStream.nullInputStream();
-            case FIXED -> new FixedLengthInputStream(fromInstance, head.contentLength());
-            case CHUNKED -> new ChunkedInputStream(fromInstance);
+            case FIXED -> new FixedLengthInputStream(fromInstance, head.contentLength(), SENDER);
+            case CHUNKED -> new ChunkedInputStream(fromInstance, SENDER);
             case UNTIL_CLOSE -> fromInstance;
         };
     }

@@ -3,21 +3,19 @@ package dev.edgefaas.gateway;
 import dev.edgefaas.dispatcher.DispatchException;
 import dev.edgefaas.dispatcher.Dispatcher;
 import dev.edgefaas.dispatcher.Lease;
+import dev.edgefaas.http.HeaderField;
 import dev.edgefaas.metrics.PlatformMetrics;
-import io.helidon.http.HeaderNames;
-import io.helidon.http.HttpPrologue;
-import io.helidon.webserver.http.Handler;
-import io.helidon.webserver.http.ServerRequest;
-import io.helidon.webserver.http.ServerResponse;
+import java.util.List;
 import java.util.logging.Logger;
 
 /**
  * {@code ANY /function/{name}/{path...}}: gets a slot on an instance from the dispatcher and
  * proxies the request to it. A request that fails before any of its body was read and before
  * any answer came is retried once on another instance (the first one crashed or was stopped
- * under it); anything else is answered 502.
+ * under it); an instance's other failures are answered 502, a client's are left to the
+ * connection (400 and close). The lease is released whatever happens.
  */
-final class InvocationHandler implements Handler {
+final class InvocationHandler {
     private static final Logger LOG = Logger.getLogger(InvocationHandler.class.getName());
 
     private final Dispatcher dispatcher;
@@ -30,55 +28,71 @@ final class InvocationHandler implements Handler {
         this.metrics = metrics;
     }
 
-    @Override
-    public void handle(ServerRequest clientRequest, ServerResponse clientResponse) {
+    /** Answers {@code request}; a client-side failure is left in its body for the connection to act on. */
+    void handle(ClientRequest request, ClientResponse response) throws ClientSideException {
         long startNanos = System.nanoTime();
-        HttpPrologue prologue = clientRequest.prologue();
-        FunctionPath path = FunctionPath.parse(prologue.uriPath().rawPath());
+        FunctionPath path = FunctionPath.parse(request.head().rawPath());
         if (path == null) {
-            ErrorResponses.send(clientResponse, 404, "invoke a function at /function/{name}/{path}");
+            ErrorResponses.send(response, 404, "invoke a function at /function/{name}/{path}");
             return;
         }
-        Forwarder.Exchange exchange = new Forwarder.Exchange(clientRequest, clientResponse, path);
+        Forwarder.Exchange exchange = forwarder.exchange(request, response, path);
         for (int attempt = 1; ; attempt++) {
             Lease lease;
             try {
                 lease = dispatcher.acquire(path.function());
             } catch (DispatchException e) {
-                sendDispatchError(clientResponse, e);
+                sendDispatchError(response, e);
                 return;
             }
-            Forwarder.Outcome outcome = forwarder.forward(exchange, lease);
-            if (outcome == Forwarder.Outcome.ANSWERED) {
-                lease.release();
-                metrics.invocation(lease.function(), lease.sandbox(), lease.start().header(),
-                        clientResponse.status().code(), System.nanoTime() - startNanos);
-                return;
-            }
-            lease.releaseFailed();
-            boolean retryable = outcome == Forwarder.Outcome.NOTHING_SENT && !exchange.bodyStarted();
-            if (!retryable || attempt == 2) {
-                if (!clientResponse.isSent()) {
-                    ErrorResponses.send(clientResponse, 502, "instance " + lease.instanceId() + " of function '"
-                            + path.function() + "' failed to answer" + (attempt == 2 ? " (also on retry)" : "")
-                            + lease.exitDiagnosis().map(d -> ": it " + d.describe()).orElse(""));
+            Forwarder.Outcome outcome = Forwarder.Outcome.INSTANCE_FAILED;
+            try {
+                outcome = forwarder.forward(exchange, lease);
+            } finally {
+                if (outcome == Forwarder.Outcome.ANSWERED || outcome == Forwarder.Outcome.CLIENT_FAILED) {
+                    lease.release();
+                } else {
+                    lease.releaseFailed();
                 }
-                metrics.invocation(lease.function(), lease.sandbox(), lease.start().header(), 502,
-                        System.nanoTime() - startNanos);
-                return;
             }
-            LOG.fine(() -> "retrying " + prologue.method().text() + " " + prologue.uriPath().rawPath()
-                    + " after instance " + lease.instanceId() + " failed");
+            switch (outcome) {
+                case ANSWERED -> {
+                    record(lease, response.status(), startNanos);
+                    return;
+                }
+                case CLIENT_FAILED -> {
+                    record(lease, 400, startNanos);
+                    return;
+                }
+                case NOTHING_SENT -> {
+                    if (attempt == 1 && !exchange.bodyStarted()) {
+                        LOG.fine(() -> "retrying " + request.head().method() + " " + request.head().rawPath()
+                                + " after instance " + lease.instanceId() + " failed");
+                        continue;
+                    }
+                }
+                case INSTANCE_FAILED -> {
+                }
+            }
+            if (!response.committed()) {
+                ErrorResponses.send(response, 502, "instance " + lease.instanceId() + " of function '"
+                        + path.function() + "' failed to answer" + (attempt == 2 ? " (also on retry)" : "")
+                        + lease.exitDiagnosis().map(d -> ": it " + d.describe()).orElse(""));
+            }
+            record(lease, 502, startNanos);
+            return;
         }
     }
 
-    private static void sendDispatchError(ServerResponse response, DispatchException e) {
+    private void record(Lease lease, int status, long startNanos) {
+        metrics.invocation(lease.function(), lease.sandbox(), lease.start().header(), status, System.nanoTime() - startNanos);
+    }
+
+    private static void sendDispatchError(ClientResponse response, DispatchException e) throws ClientSideException {
         switch (e.reason()) {
             case UNKNOWN_FUNCTION -> ErrorResponses.send(response, 404, e.getMessage());
-            case SATURATED -> {
-                response.header(HeaderNames.RETRY_AFTER, Long.toString(Math.max(1, e.retryAfter().toSeconds())));
-                ErrorResponses.send(response, 503, e.getMessage());
-            }
+            case SATURATED -> ErrorResponses.send(response, 503, e.getMessage(), List.of(
+                    new HeaderField("Retry-After", Long.toString(Math.max(1, e.retryAfter().toSeconds())))));
             case DRAINING -> ErrorResponses.send(response, 503, e.getMessage());
             case START_FAILED -> ErrorResponses.send(response, 502, e.getMessage());
         }

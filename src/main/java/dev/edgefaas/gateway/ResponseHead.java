@@ -1,5 +1,7 @@
 package dev.edgefaas.gateway;
 
+import dev.edgefaas.http.HeaderField;
+import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
 
@@ -7,28 +9,29 @@ import java.util.Locale;
  * The status line and header fields of an instance's answer, and how its body is delimited
  * (RFC 9112 section 6.3, https://www.rfc-editor.org/rfc/rfc9112#section-6.3).
  */
-record ResponseHead(int status, String reason, List<Field> fields, Framing framing, long contentLength,
+record ResponseHead(int status, String reason, List<HeaderField> fields, Framing framing, long contentLength,
                     boolean connectionClose) {
-
-    /** One header field line as received. */
-    record Field(String name, String value) {
-        boolean is(String other) {
-            return name.equalsIgnoreCase(other);
-        }
-    }
 
     /** How the body ends. */
     enum Framing { NONE, FIXED, CHUNKED, UNTIL_CLOSE }
 
-    static ResponseHead of(int status, String reason, List<Field> fields, boolean headRequest) {
+    /** @throws IOException if the framing fields contradict each other or do not parse */
+    static ResponseHead of(int status, String reason, List<HeaderField> fields, boolean headRequest) throws IOException {
         long contentLength = -1;
         boolean chunked = false;
         boolean close = false;
-        for (Field field : fields) {
+        boolean sawTransferEncoding = false;
+        for (HeaderField field : fields) {
             if (field.is("content-length")) {
-                contentLength = Long.parseLong(field.value().trim());
+                long length = parseLength(field.value());
+                if (contentLength >= 0 && length != contentLength) {
+                    throw new IOException("the instance's answer has conflicting Content-Length fields");
+                }
+                contentLength = length;
             } else if (field.is("transfer-encoding")) {
-                chunked = field.value().toLowerCase(Locale.ROOT).contains("chunked");
+                // Chunked is the final coding or the body runs to the connection's close (RFC 9112 section 6.3).
+                chunked = field.value().toLowerCase(Locale.ROOT).strip().endsWith("chunked");
+                sawTransferEncoding = true;
             } else if (field.is("connection")) {
                 close = field.value().toLowerCase(Locale.ROOT).contains("close");
             }
@@ -38,12 +41,19 @@ record ResponseHead(int status, String reason, List<Field> fields, Framing frami
             framing = Framing.NONE;
         } else if (chunked) {
             framing = Framing.CHUNKED;
-        } else if (contentLength >= 0) {
+        } else if (contentLength >= 0 && !sawTransferEncoding) {
             framing = contentLength == 0 ? Framing.NONE : Framing.FIXED;
         } else {
             framing = Framing.UNTIL_CLOSE;
         }
         return new ResponseHead(status, reason, List.copyOf(fields), framing, contentLength,
                 close || framing == Framing.UNTIL_CLOSE);
+    }
+
+    private static long parseLength(String value) throws IOException {
+        if (value.isEmpty() || value.length() > 18 || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw new IOException("the instance's answer has a Content-Length that is not a length: " + value);
+        }
+        return Long.parseLong(value);
     }
 }

@@ -3,6 +3,7 @@ package dev.edgefaas.host;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 
 /**
  * The one place threads are made. Blocking work runs on virtual threads (one per task, never
@@ -15,6 +16,11 @@ public final class ThreadFactories {
     /** Starts {@code task} on a new virtual thread named {@code name}. */
     public static Thread startVirtual(String name, Runnable task) {
         return Thread.ofVirtual().name(name).start(task);
+    }
+
+    /** A factory of virtual threads named {@code prefix-N}, for threads started one per connection. */
+    public static ThreadFactory virtualFactory(String prefix) {
+        return Thread.ofVirtual().name(prefix + "-", 0).factory();
     }
 
     /** An executor that runs each task on its own virtual thread. */

@@ -79,7 +79,7 @@ public final class Platform implements AutoCloseable {
             Dispatcher dispatcher = new Dispatcher(backends, state, () -> serverRef.get().callbackPort(), metrics, callbacks);
             ManifestParser parser = new ManifestParser(ManifestDefaults.forHost(config.defaultSandbox()));
             AdminApi admin = new AdminApi(dispatcher, parser, metrics, backends.values(), Path.of("").toAbsolutePath());
-            GatewayServer server = GatewayServer.start(config.listeners(), dispatcher, callbacks, admin, metrics);
+            GatewayServer server = GatewayServer.start(config.listeners(), config.trustedProxies(), dispatcher, callbacks, admin, metrics);
             serverRef.set(server);
             return new Platform(config, state, namespaces, dispatcher, server, parser, reaped);
         } catch (RuntimeException e) {

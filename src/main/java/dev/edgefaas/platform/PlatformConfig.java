@@ -1,6 +1,7 @@
 package dev.edgefaas.platform;
 
 import dev.edgefaas.gateway.GatewayServer;
+import dev.edgefaas.gateway.TrustedProxies;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -13,9 +14,11 @@ import java.time.Duration;
  * @param shutdownGrace  how long requests in flight may take to finish on shutdown
  * @param networkPool    the IPv4 range the /30 links of instances in network namespaces come from
  * @param spareNamespaces how many network namespaces to keep ready ahead of cold starts
+ * @param trustedProxies front proxies whose forwarding headers the gateway keeps
  */
 public record PlatformConfig(GatewayServer.Listeners listeners, Path stateDirectory, String defaultSandbox,
-                             Duration shutdownGrace, String networkPool, int spareNamespaces) {
+                             Duration shutdownGrace, String networkPool, int spareNamespaces,
+                             TrustedProxies trustedProxies) {
     public static final String DEFAULT_NETWORK_POOL = "10.213.0.0/16";
     public static final int DEFAULT_SPARE_NAMESPACES = 4;
     /** Instances in network namespaces call back through their link's host address, so the callback listener binds all. */
@@ -24,6 +27,11 @@ public record PlatformConfig(GatewayServer.Listeners listeners, Path stateDirect
     /** Ephemeral ports on loopback (callbacks on every address, for namespaced instances): for tests and benchmarks. */
     public static PlatformConfig ephemeral(Path stateDirectory, String defaultSandbox) {
         return new PlatformConfig(new GatewayServer.Listeners("127.0.0.1", 0, "127.0.0.1", 0, CALLBACK_HOST, 0),
-                stateDirectory, defaultSandbox, Duration.ofSeconds(10), DEFAULT_NETWORK_POOL, DEFAULT_SPARE_NAMESPACES);
+                stateDirectory, defaultSandbox, Duration.ofSeconds(10), DEFAULT_NETWORK_POOL, DEFAULT_SPARE_NAMESPACES,
+                TrustedProxies.NONE);
+    }
+
+    public PlatformConfig withTrustedProxies(TrustedProxies proxies) {
+        return new PlatformConfig(listeners, stateDirectory, defaultSandbox, shutdownGrace, networkPool, spareNamespaces, proxies);
     }
 }

@@ -2,6 +2,7 @@ package dev.edgefaas.testing;
 
 import dev.edgefaas.dispatcher.InstanceView;
 import dev.edgefaas.bench.BenchPlatform;
+import dev.edgefaas.gateway.TrustedProxies;
 import dev.edgefaas.platform.Platform;
 import dev.edgefaas.platform.SampleFunctions;
 import java.io.IOException;
@@ -28,6 +29,16 @@ public final class TestPlatform implements AutoCloseable {
 
     public TestPlatform(String sandbox) {
         scratch = new BenchPlatform(sandbox);
+    }
+
+    /** A process-sandbox platform whose gateway trusts the forwarding headers of {@code proxies}. */
+    public static TestPlatform trusting(String... proxies) {
+        return new TestPlatform(new BenchPlatform("process",
+                config -> config.withTrustedProxies(TrustedProxies.parse(List.of(proxies)))));
+    }
+
+    private TestPlatform(BenchPlatform scratch) {
+        this.scratch = scratch;
     }
 
     public Platform platform() {

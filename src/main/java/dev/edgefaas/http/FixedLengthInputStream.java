@@ -1,17 +1,21 @@
-package dev.edgefaas.gateway;
+package dev.edgefaas.http;
 
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 
 /** Exactly {@code length} bytes of the underlying stream, which stays open for the next message. */
-final class FixedLengthInputStream extends InputStream {
+public final class FixedLengthInputStream extends InputStream {
     private final InputStream in;
+    private final long length;
+    private final String sender;
     private long remaining;
 
-    FixedLengthInputStream(InputStream in, long length) {
+    /** @param sender who writes the body, for messages: "the client", "the instance" */
+    public FixedLengthInputStream(InputStream in, long length, String sender) {
         this.in = in;
+        this.length = length;
         this.remaining = length;
+        this.sender = sender;
     }
 
     @Override
@@ -27,13 +31,14 @@ final class FixedLengthInputStream extends InputStream {
         }
         int n = in.read(buffer, offset, (int) Math.min(length, remaining));
         if (n < 0) {
-            throw new EOFException("the instance closed the connection with " + remaining + " bytes of the body unsent");
+            throw new HttpFramingException(400, sender + " closed the connection after " + (this.length - remaining)
+                    + " of the " + this.length + " body bytes its Content-Length announced");
         }
         remaining -= n;
         return n;
     }
 
-    boolean finished() {
+    public boolean finished() {
         return remaining == 0;
     }
 }

@@ -1,4 +1,4 @@
-package dev.edgefaas.gateway;
+package dev.edgefaas.http;
 
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -6,11 +6,11 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 
 /** Writes a body of unknown length as chunks (RFC 9112 section 7.1); {@link #close} writes the last chunk only. */
-final class ChunkedOutputStream extends FilterOutputStream {
+public final class ChunkedOutputStream extends FilterOutputStream {
     private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] CRLF = {'\r', '\n'};
 
-    ChunkedOutputStream(OutputStream out) {
+    public ChunkedOutputStream(OutputStream out) {
         super(out);
     }
 

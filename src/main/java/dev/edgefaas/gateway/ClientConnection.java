@@ -1,0 +1,115 @@
+package dev.edgefaas.gateway;
+
+import dev.edgefaas.http.HttpFramingException;
+import dev.edgefaas.http.LineReader;
+import dev.edgefaas.http.RequestHead;
+import dev.edgefaas.http.RequestHeadReader;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One client's connection to the invocation listener, served on its own virtual thread:
+ * requests are read and answered one after the other (pipelined ones in order), until the
+ * client or a response ends the connection. A framing error is answered with its 4xx and
+ * {@code Connection: close}, and nothing after it on the connection is read: past a framing
+ * error nobody knows where the next request would start.
+ */
+final class ClientConnection implements Runnable {
+    private static final Logger LOG = Logger.getLogger(ClientConnection.class.getName());
+    private static final int BUFFER = 16 * 1024;
+
+    private final Socket socket;
+    private final InvocationHandler handler;
+    private final Consumer<ClientConnection> onClose;
+    /** When the connection began waiting for its next request, or 0 while it is serving one. */
+    private volatile long idleSinceNanos = System.nanoTime();
+
+    ClientConnection(Socket socket, InvocationHandler handler, Consumer<ClientConnection> onClose) {
+        this.socket = socket;
+        this.handler = handler;
+        this.onClose = onClose;
+    }
+
+    /** Nanoseconds since the connection went idle, or 0 if it is serving a request. */
+    long idleNanos(long now) {
+        long since = idleSinceNanos;
+        return since == 0 ? 0 : now - since;
+    }
+
+    @Override
+    public void run() {
+        try (socket) {
+            socket.setTcpNoDelay(true);
+            LineReader fromClient = new LineReader(socket.getInputStream(), BUFFER, RequestHeadReader.MAX_FIELD_BYTES);
+            OutputStream toClient = new BufferedOutputStream(socket.getOutputStream(), BUFFER);
+            InetAddress peer = ((InetSocketAddress) socket.getRemoteSocketAddress()).getAddress();
+            while (serveOne(fromClient, toClient, peer)) {
+                idleSinceNanos = System.nanoTime();
+            }
+        } catch (IOException e) {
+            // The client went away or reset the connection: there is nobody left to answer.
+            LOG.finer(() -> "client connection ended: " + e);
+        } finally {
+            onClose.accept(this);
+        }
+    }
+
+    /** Reads and answers one request; whether the connection may carry another. */
+    private boolean serveOne(LineReader fromClient, OutputStream toClient, InetAddress peer) throws IOException {
+        RequestHead head;
+        try {
+            head = RequestHeadReader.read(fromClient);
+        } catch (HttpFramingException e) {
+            refuse(toClient, e);
+            return false;
+        }
+        if (head == null) {
+            return false;
+        }
+        idleSinceNanos = 0;
+        ClientBody body = new ClientBody(head, fromClient, toClient);
+        ClientResponse response = new ClientResponse(toClient, head.method().equals("HEAD"), head.http10(), head.keepAlive(),
+                () -> !body.finished());
+        ClientRequest request = new ClientRequest(head, body, peer);
+        try {
+            handler.handle(request, response);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "answering " + head.method() + " " + head.rawPath() + " failed", e);
+            if (!response.committed()) {
+                ErrorResponses.send(response, 500, "the gateway failed while answering: " + e);
+            }
+            return false;
+        }
+        if (body.failure() != null) {
+            if (!response.committed()) {
+                int status = body.failure() instanceof HttpFramingException framing ? framing.status() : 400;
+                response.closeConnectionAfter();
+                ErrorResponses.send(response, status, body.failure().getMessage());
+            }
+            return false;
+        }
+        return !response.closeAfter();
+    }
+
+    /** Answers a request whose head could not be read, and lets the connection close. */
+    private static void refuse(OutputStream toClient, HttpFramingException e) throws IOException {
+        ClientResponse response = new ClientResponse(toClient, false, false, false, () -> false);
+        ErrorResponses.send(response, e.status(), e.getMessage());
+    }
+
+    /** Closes the socket: a request being read or answered fails at once. */
+    void close() {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // Closing what we are done with: nothing to act on.
+        }
+    }
+}

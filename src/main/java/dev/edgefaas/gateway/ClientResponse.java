@@ -1,0 +1,193 @@
+package dev.edgefaas.gateway;
+
+import dev.edgefaas.http.ChunkedOutputStream;
+import dev.edgefaas.http.HeaderField;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The answer to one client request, written by the gateway itself: the status line, the fields
+ * given, then the framing fields it chooses (RFC 9112 section 6: Content-Length when the length
+ * is known, else chunked to an HTTP/1.1 client and close-delimited to an HTTP/1.0 one) and
+ * {@code Connection} as the connection's fate requires. One response per request; every write
+ * failure is a {@link ClientSideException}.
+ */
+final class ClientResponse {
+    private final OutputStream toClient;
+    private final boolean headRequest;
+    private final boolean http10;
+    /** True while the request's body is unread: answering then ends the connection. */
+    private final BooleanSupplier requestBodyPending;
+    private boolean closeAfter;
+    private boolean committed;
+    private boolean broken;
+    private int status;
+
+    ClientResponse(OutputStream toClient, boolean headRequest, boolean http10, boolean keepAlive,
+                   BooleanSupplier requestBodyPending) {
+        this.toClient = toClient;
+        this.headRequest = headRequest;
+        this.http10 = http10;
+        this.closeAfter = !keepAlive;
+        this.requestBodyPending = requestBodyPending;
+    }
+
+    /** Whether the head has been written: from then on no other answer can be given. */
+    boolean committed() {
+        return committed;
+    }
+
+    /** Whether the connection must close after this response. */
+    boolean closeAfter() {
+        return closeAfter || broken;
+    }
+
+    /** The status sent, or 0 before {@link #committed()}. */
+    int status() {
+        return status;
+    }
+
+    /** Marks a response cut off midway: the connection closes with the answer incomplete, as the client must see it. */
+    void markBroken() {
+        broken = true;
+    }
+
+    /** Ends the connection after this response, whatever the request asked. */
+    void closeConnectionAfter() {
+        closeAfter = true;
+    }
+
+    /** A complete answer whose body is in memory. */
+    void send(int status, String reason, List<HeaderField> fields, byte[] body) throws ClientSideException {
+        try {
+            writeHead(status, reason, fields, headRequest ? -2 : body.length, body.length);
+            if (!headRequest) {
+                toClient.write(body);
+            }
+            toClient.flush();
+        } catch (IOException e) {
+            throw new ClientSideException(e);
+        }
+    }
+
+    /**
+     * An answer without a body: a 1xx, 204 or 304, a HEAD request's, or an empty one.
+     *
+     * @param contentLength what the instance's Content-Length said, passed on for HEAD and 304; -1 if none
+     */
+    void sendWithoutBody(int status, String reason, List<HeaderField> fields, long contentLength) throws ClientSideException {
+        try {
+            boolean announcesLength = headRequest || status == 304;
+            writeHead(status, reason, fields, announcesLength ? -2 : 0, contentLength);
+            toClient.flush();
+        } catch (IOException e) {
+            throw new ClientSideException(e);
+        }
+    }
+
+    /**
+     * Writes the head of an answer whose body follows through the returned stream; closing the
+     * stream ends the body.
+     *
+     * @param contentLength the body's length, or -1 if unknown
+     */
+    OutputStream startBody(int status, String reason, List<HeaderField> fields, long contentLength) throws ClientSideException {
+        try {
+            if (headRequest) {
+                writeHead(status, reason, fields, -2, contentLength);
+                return OutputStream.nullOutputStream();
+            }
+            boolean chunked = contentLength < 0 && !http10;
+            if (contentLength < 0 && http10) {
+                closeAfter = true;
+            }
+            writeHead(status, reason, fields, chunked ? -1 : contentLength, contentLength);
+            OutputStream body = chunked ? new ChunkedOutputStream(toClient) : new FilterOutputStream(toClient) {
+                @Override
+                public void write(byte[] buffer, int offset, int length) throws IOException {
+                    out.write(buffer, offset, length);
+                }
+
+                @Override
+                public void close() throws IOException {
+                    out.flush();
+                }
+            };
+            return new ClientStream(body);
+        } catch (IOException e) {
+            throw new ClientSideException(e);
+        }
+    }
+
+    /**
+     * @param framing     &gt;= 0: Content-Length of that; -1: chunked; -2: no framing field (HEAD, 304)
+     *                    other than {@code passLength}
+     * @param passLength  for framing -2, the Content-Length to announce if &gt;= 0
+     */
+    private void writeHead(int status, String reason, List<HeaderField> fields, long framing, long passLength)
+            throws IOException {
+        if (committed) {
+            throw new IllegalStateException("a response was already sent for this request");
+        }
+        committed = true;
+        this.status = status;
+        if (requestBodyPending.getAsBoolean()) {
+            // Where the next request would start is unknown until the body is read: end the connection.
+            closeAfter = true;
+        }
+        StringBuilder head = new StringBuilder(256);
+        head.append("HTTP/1.1 ").append(status).append(' ').append(reason).append("\r\n");
+        boolean hasDate = false;
+        for (HeaderField field : fields) {
+            head.append(field.name()).append(": ").append(field.value()).append("\r\n");
+            hasDate |= field.is("date");
+        }
+        if (!hasDate) {
+            head.append("Date: ").append(HttpDate.now()).append("\r\n");
+        }
+        boolean bodiless = status < 200 || status == 204;
+        if (framing >= 0 && !bodiless) {
+            head.append("Content-Length: ").append(framing).append("\r\n");
+        } else if (framing == -1) {
+            head.append("Transfer-Encoding: chunked\r\n");
+        } else if (framing == -2 && passLength >= 0 && !bodiless) {
+            head.append("Content-Length: ").append(passLength).append("\r\n");
+        }
+        if (closeAfter) {
+            head.append("Connection: close\r\n");
+        } else if (http10) {
+            head.append("Connection: keep-alive\r\n");
+        }
+        head.append("\r\n");
+        toClient.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    /** A body stream whose failures are the client's. */
+    private static final class ClientStream extends FilterOutputStream {
+        ClientStream(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] buffer, int offset, int length) throws IOException {
+            try {
+                out.write(buffer, offset, length);
+            } catch (IOException e) {
+                throw new ClientSideException(e);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                out.close();
+            } catch (IOException e) {
+                throw new ClientSideException(e);
+            }
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package dev.edgefaas.gateway;
+
+import dev.edgefaas.http.HeaderField;
+import dev.edgefaas.http.RequestHead;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The header fields a client request is forwarded to an instance with: the client's end-to-end
+ * fields as sent (byte for byte), then the gateway's own. The gateway owns the framing fields,
+ * {@code Host} (the effective host, RFC 9112 section 3.2.2), {@code Via} and the fields that say
+ * who the client is: {@code X-Forwarded-For/-Host/-Proto}, {@code Forwarded} (RFC 7239) and
+ * {@code X-Real-IP}. A client's own values of those are dropped, unless it is a trusted front
+ * proxy, whose values are kept and appended to, so a function reads one truthful value.
+ */
+final class ForwardedFields {
+    private static final String VIA = "1.1 edgefaas";
+
+    private ForwardedFields() {
+    }
+
+    static List<HeaderField> of(ClientRequest request, TrustedProxies trustedProxies) {
+        RequestHead head = request.head();
+        HopByHopHeaders hopByHop = HopByHopHeaders.withConnectionValues(connectionValues(head));
+        boolean trusted = trustedProxies.trusts(request.peer());
+        String host = head.host();
+        List<HeaderField> fields = new ArrayList<>(head.fields().size() + 8);
+        fields.add(new HeaderField("Host", host == null ? "edgefaas" : host));
+        Claims claims = new Claims();
+        for (HeaderField field : head.fields()) {
+            String name = field.name();
+            if (name.equalsIgnoreCase("host") || hopByHop.contains(name) || claims.take(field, trusted)) {
+                continue;
+            }
+            fields.add(field);
+        }
+        switch (head.framing()) {
+            case FIXED -> fields.add(new HeaderField("Content-Length", Long.toString(head.contentLength())));
+            case CHUNKED -> fields.add(new HeaderField("Transfer-Encoding", "chunked"));
+            case NONE -> {
+                if (head.contentLength() == 0 && hasField(head, "content-length")) {
+                    fields.add(new HeaderField("Content-Length", "0"));
+                }
+            }
+        }
+        String client = request.peer().getHostAddress();
+        fields.add(new HeaderField("X-Forwarded-For", claims.forwardedFor == null ? client : claims.forwardedFor + ", " + client));
+        if (claims.forwardedHost != null || host != null) {
+            fields.add(new HeaderField("X-Forwarded-Host", claims.forwardedHost != null ? claims.forwardedHost : host));
+        }
+        fields.add(new HeaderField("X-Forwarded-Proto", claims.forwardedProto != null ? claims.forwardedProto : "http"));
+        String element = "for=" + node(request.peer()) + (host == null ? "" : ";host=" + quoted(host)) + ";proto=http";
+        fields.add(new HeaderField("Forwarded", claims.forwarded == null ? element : claims.forwarded + ", " + element));
+        fields.add(new HeaderField("X-Real-IP", claims.realIp != null ? claims.realIp : client));
+        // RFC 9110 section 7.6.3: an HTTP-to-HTTP gateway must add Via to inbound requests.
+        fields.add(new HeaderField("Via", VIA));
+        return fields;
+    }
+
+    /** The client-identifying fields of one request, kept only from a trusted proxy. */
+    private static final class Claims {
+        String forwardedFor;
+        String forwardedHost;
+        String forwardedProto;
+        String forwarded;
+        String realIp;
+
+        /** Whether {@code field} is one the gateway owns (and so is not copied as it is). */
+        boolean take(HeaderField field, boolean trusted) {
+            String name = field.name();
+            if (name.length() < 9 || !(name.charAt(0) == 'x' || name.charAt(0) == 'X' || name.charAt(0) == 'f'
+                    || name.charAt(0) == 'F')) {
+                return false;
+            }
+            switch (name.toLowerCase(Locale.ROOT)) {
+                case "x-forwarded-for" -> forwardedFor = trusted ? join(forwardedFor, field.value()) : null;
+                case "x-forwarded-host" -> forwardedHost = trusted && forwardedHost == null ? field.value() : forwardedHost;
+                case "x-forwarded-proto" -> forwardedProto = trusted && forwardedProto == null ? field.value() : forwardedProto;
+                case "forwarded" -> forwarded = trusted ? join(forwarded, field.value()) : null;
+                case "x-real-ip" -> realIp = trusted && realIp == null ? field.value() : realIp;
+                default -> {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private static String join(String earlier, String value) {
+            return earlier == null ? value : earlier + ", " + value;
+        }
+    }
+
+    private static List<String> connectionValues(RequestHead head) {
+        List<String> values = null;
+        for (HeaderField field : head.fields()) {
+            if (field.is("connection")) {
+                if (values == null) {
+                    values = new ArrayList<>(2);
+                }
+                values.add(field.value());
+            }
+        }
+        return values == null ? List.of() : values;
+    }
+
+    private static boolean hasField(RequestHead head, String name) {
+        for (HeaderField field : head.fields()) {
+            if (field.is(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** RFC 7239 section 6: an IPv6 node is bracketed and quoted. */
+    private static String node(InetAddress address) {
+        return address instanceof Inet6Address ? "\"[" + address.getHostAddress() + "]\"" : address.getHostAddress();
+    }
+
+    /** A host with a port (or anything but token chars) must be a quoted-string in Forwarded. */
+    private static String quoted(String host) {
+        for (int i = 0; i < host.length(); i++) {
+            char c = host.charAt(i);
+            if (!(Character.isLetterOrDigit(c) || c == '-' || c == '.' || c == '_' || c == '~')) {
+                return "\"" + host.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+            }
+        }
+        return host;
+    }
+}
