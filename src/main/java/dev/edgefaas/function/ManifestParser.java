@@ -219,7 +219,12 @@ public final class ManifestParser {
             if (!field.getValue().isValueNode() || field.getValue().isNull()) {
                 throw new ManifestException("env", field.getKey() + " must be a string, got " + field.getValue());
             }
-            env.put(field.getKey(), field.getValue().asText());
+            String value = field.getValue().asText();
+            if (value.indexOf('\0') >= 0) {
+                // No process environment can hold a NUL; without this check the start would fail instead.
+                throw new ManifestException("env", field.getKey() + " has a NUL character, which no environment can hold");
+            }
+            env.put(field.getKey(), value);
         }
         return env;
     }

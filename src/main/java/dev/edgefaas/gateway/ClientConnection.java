@@ -6,10 +6,12 @@ import dev.edgefaas.http.RequestHead;
 import dev.edgefaas.http.RequestHeadReader;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -24,12 +26,17 @@ import java.util.logging.Logger;
 final class ClientConnection implements Runnable {
     private static final Logger LOG = Logger.getLogger(ClientConnection.class.getName());
     private static final int BUFFER = 16 * 1024;
+    /** How long, and how much, a connection the gateway ends reads on before it closes. */
+    private static final Duration LINGER = Duration.ofSeconds(2);
+    private static final int MAX_LINGER_BYTES = 1024 * 1024;
 
     private final Socket socket;
     private final InvocationHandler handler;
     private final Consumer<ClientConnection> onClose;
     /** When the connection began waiting for its next request, or 0 while it is serving one. */
     private volatile long idleSinceNanos = System.nanoTime();
+    /** Whether the client ended the connection (so there is nothing left to read). */
+    private boolean endedByClient;
 
     ClientConnection(Socket socket, InvocationHandler handler, Consumer<ClientConnection> onClose) {
         this.socket = socket;
@@ -53,6 +60,9 @@ final class ClientConnection implements Runnable {
             while (serveOne(fromClient, toClient, peer)) {
                 idleSinceNanos = System.nanoTime();
             }
+            if (!endedByClient) {
+                lingeringClose(fromClient);
+            }
         } catch (IOException e) {
             // The client went away or reset the connection: there is nobody left to answer.
             LOG.finer(() -> "client connection ended: " + e);
@@ -71,6 +81,7 @@ final class ClientConnection implements Runnable {
             return false;
         }
         if (head == null) {
+            endedByClient = true;
             return false;
         }
         idleSinceNanos = 0;
@@ -96,6 +107,31 @@ final class ClientConnection implements Runnable {
             return false;
         }
         return !response.closeAfter();
+    }
+
+    /**
+     * Ends a connection the gateway chose to end: its sending side first, then reads and drops
+     * what the client still sends, for a while. Closing with unread input would send a reset,
+     * and a client that is still writing (a rejected upload, pipelined requests) could lose the
+     * answer it is owed before reading it (RFC 9112 section 9.6).
+     */
+    private void lingeringClose(InputStream fromClient) {
+        try {
+            socket.shutdownOutput();
+            socket.setSoTimeout((int) LINGER.toMillis());
+            long deadline = System.nanoTime() + LINGER.toNanos();
+            byte[] sink = new byte[BUFFER];
+            long drained = 0;
+            while (drained < MAX_LINGER_BYTES && System.nanoTime() < deadline) {
+                int n = fromClient.read(sink);
+                if (n < 0) {
+                    return;
+                }
+                drained += n;
+            }
+        } catch (IOException e) {
+            // Timed out or reset: the connection closes either way.
+        }
     }
 
     /** Answers a request whose head could not be read, and lets the connection close. */

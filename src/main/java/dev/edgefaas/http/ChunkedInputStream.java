@@ -71,6 +71,14 @@ public final class ChunkedInputStream extends InputStream {
         if (line == null) {
             throw new HttpFramingException(400, sender + " closed the connection before the end of a chunked body");
         }
+        return chunkSize(line, sender);
+    }
+
+    /**
+     * The size a chunk-size line (without its CRLF) announces, its extensions checked and
+     * dropped. A pure function of the line, so that a non-blocking decoder can apply the same rules.
+     */
+    public static long chunkSize(String line, String sender) throws HttpFramingException {
         long size = 0;
         int i = 0;
         for (; i < line.length(); i++) {
@@ -87,7 +95,7 @@ public final class ChunkedInputStream extends InputStream {
             throw new HttpFramingException(400, sender + " sent a malformed chunk size (hex digits expected): "
                     + FieldSyntax.printable(line));
         }
-        checkExtensions(line, i);
+        checkExtensions(line, i, sender);
         return size;
     }
 
@@ -102,24 +110,24 @@ public final class ChunkedInputStream extends InputStream {
     }
 
     /** {@code *( BWS ";" BWS name [ BWS "=" BWS ( token / quoted-string ) ] )} from {@code from} to the end. */
-    private void checkExtensions(String line, int from) throws HttpFramingException {
+    private static void checkExtensions(String line, int from, String sender) throws HttpFramingException {
         int i = from;
         while (i < line.length()) {
             i = skipWhitespace(line, i);
             if (i == line.length() || line.charAt(i) != ';') {
-                throw malformedExtension(line);
+                throw malformedExtension(line, sender);
             }
             i = skipWhitespace(line, i + 1);
             int nameEnd = FieldSyntax.tokenEnd(line, i);
             if (nameEnd == i) {
-                throw malformedExtension(line);
+                throw malformedExtension(line, sender);
             }
             i = skipWhitespace(line, nameEnd);
             if (i < line.length() && line.charAt(i) == '=') {
                 i = skipWhitespace(line, i + 1);
                 int valueEnd = i < line.length() && line.charAt(i) == '"' ? quotedStringEnd(line, i) : FieldSyntax.tokenEnd(line, i);
                 if (valueEnd <= i) {
-                    throw malformedExtension(line);
+                    throw malformedExtension(line, sender);
                 }
                 i = valueEnd;
             }
@@ -158,7 +166,7 @@ public final class ChunkedInputStream extends InputStream {
         return i;
     }
 
-    private HttpFramingException malformedExtension(String line) {
+    private static HttpFramingException malformedExtension(String line, String sender) {
         return new HttpFramingException(400, sender + " sent a malformed chunk size line: " + FieldSyntax.printable(line));
     }
 

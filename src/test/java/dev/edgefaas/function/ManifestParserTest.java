@@ -55,6 +55,19 @@ class ManifestParserTest {
     }
 
     @Test
+    void aNulCharacterInAPathOrAnEnvironmentValueIsRejectedNamingItsField() throws IOException {
+        Files.writeString(directory.resolve("f.js"), "");
+
+        assertThatThrownBy(() -> parser.parse("f", "{\"runtime\": \"binary\", \"artifact\": \"\\u0000\"}", directory))
+                .isInstanceOf(ManifestException.class)
+                .extracting(e -> ((ManifestException) e).field()).isEqualTo("artifact");
+        assertThatThrownBy(() -> parser.parse("f", "{\"runtime\": \"node\", \"artifact\": \"f.js\","
+                + " \"env\": {\"A\": \"x\\u0000y\"}}", directory))
+                .isInstanceOf(ManifestException.class)
+                .extracting(e -> ((ManifestException) e).field()).isEqualTo("env");
+    }
+
+    @Test
     void singleUseWithConcurrencyAboveOneIsRejected() throws IOException {
         Files.writeString(directory.resolve("f.js"), "");
 
