@@ -1,5 +1,6 @@
 package dev.edgefaas.cli;
 
+import dev.edgefaas.function.FunctionManifest;
 import dev.edgefaas.function.ManifestException;
 import dev.edgefaas.function.ManifestParser;
 import dev.edgefaas.gateway.GatewayServer;
@@ -8,11 +9,14 @@ import dev.edgefaas.host.StateDirectory;
 import dev.edgefaas.platform.Platform;
 import dev.edgefaas.platform.PlatformConfig;
 import dev.edgefaas.platform.SampleFunctions;
+import dev.edgefaas.platform.SandboxCatalog;
+import dev.edgefaas.sandbox.SandboxBackend;
 import dev.edgefaas.sandbox.SandboxException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -106,8 +110,18 @@ final class ServeCommand implements Callable<Integer> {
             throw new SandboxException("the sample functions are not built in " + SampleFunctions.functionsDirectory()
                     + ": run ./edgefaas (which builds them) or ./mvnw package, or pass --no-samples");
         }
-        SampleFunctions.manifests().forEach((name, json) ->
-                platform.deploy(name, json, SampleFunctions.functionsDirectory()));
+        Map<String, SandboxBackend> backends = SandboxCatalog.probeOnly();
+        SampleFunctions.manifests().forEach((name, json) -> {
+            FunctionManifest manifest = platform.parser().parse(name, json, SampleFunctions.functionsDirectory());
+            SandboxBackend backend = backends.get(manifest.sandbox());
+            if (backend != null && !backend.runs(manifest.runtime())) {
+                // OSv runs no Node.js: serve the samples it can run rather than none.
+                System.err.println("edgefaas: sample " + name + " left out: " + manifest.sandbox() + " does not run "
+                        + manifest.runtime().key() + " functions");
+                return;
+            }
+            platform.deploy(name, json, SampleFunctions.functionsDirectory());
+        });
     }
 
     private static void deployDirectory(Platform platform, Path directory) throws IOException {

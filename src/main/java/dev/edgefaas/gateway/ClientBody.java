@@ -1,5 +1,6 @@
 package dev.edgefaas.gateway;
 
+import dev.edgefaas.http.BulkInputStream;
 import dev.edgefaas.http.ChunkedInputStream;
 import dev.edgefaas.http.FixedLengthInputStream;
 import dev.edgefaas.http.LineReader;
@@ -15,7 +16,7 @@ import java.nio.charset.StandardCharsets;
  * none may be retried), and every failure a {@link ClientSideException} that is remembered,
  * so the connection is answered 400 and closed however the caller handled it.
  */
-final class ClientBody extends InputStream {
+final class ClientBody extends BulkInputStream {
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final String SENDER = "the client";
 
@@ -54,12 +55,6 @@ final class ClientBody extends InputStream {
     /** The client's failure while its body was read, or null. */
     IOException failure() {
         return failure;
-    }
-
-    @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override

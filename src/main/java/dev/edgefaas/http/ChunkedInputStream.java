@@ -1,7 +1,6 @@
 package dev.edgefaas.http;
 
 import java.io.IOException;
-import java.io.InputStream;
 
 /**
  * The decoded body of a chunked message, parsed strictly (RFC 9112 section 7.1,
@@ -11,7 +10,7 @@ import java.io.InputStream;
  * {@link HttpFramingException}: a lenient parser here is how requests get smuggled past one.
  * The underlying stream stays open for the next message.
  */
-public final class ChunkedInputStream extends InputStream {
+public final class ChunkedInputStream extends BulkInputStream {
     private static final int MAX_CHUNK_LINE = 8 * 1024;
     private static final int MAX_TRAILER_BYTES = 64 * 1024;
     /** A size past this would overflow a long on the next hex digit. */
@@ -26,12 +25,6 @@ public final class ChunkedInputStream extends InputStream {
     public ChunkedInputStream(LineReader in, String sender) {
         this.in = in;
         this.sender = sender;
-    }
-
-    @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override

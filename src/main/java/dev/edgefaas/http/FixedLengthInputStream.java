@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /** Exactly {@code length} bytes of the underlying stream, which stays open for the next message. */
-public final class FixedLengthInputStream extends InputStream {
+public final class FixedLengthInputStream extends BulkInputStream {
     private final InputStream in;
     private final long length;
     private final String sender;
@@ -16,12 +16,6 @@ public final class FixedLengthInputStream extends InputStream {
         this.length = length;
         this.remaining = length;
         this.sender = sender;
-    }
-
-    @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override
