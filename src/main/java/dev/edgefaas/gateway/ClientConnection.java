@@ -4,6 +4,7 @@ import dev.edgefaas.http.HttpFramingException;
 import dev.edgefaas.http.LineReader;
 import dev.edgefaas.http.RequestHead;
 import dev.edgefaas.http.RequestHeadReader;
+import dev.edgefaas.metrics.PlatformMetrics;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,15 +33,17 @@ final class ClientConnection implements Runnable {
 
     private final Socket socket;
     private final InvocationHandler handler;
+    private final PlatformMetrics metrics;
     private final Consumer<ClientConnection> onClose;
     /** When the connection began waiting for its next request, or 0 while it is serving one. */
     private volatile long idleSinceNanos = System.nanoTime();
     /** Whether the client ended the connection (so there is nothing left to read). */
     private boolean endedByClient;
 
-    ClientConnection(Socket socket, InvocationHandler handler, Consumer<ClientConnection> onClose) {
+    ClientConnection(Socket socket, InvocationHandler handler, PlatformMetrics metrics, Consumer<ClientConnection> onClose) {
         this.socket = socket;
         this.handler = handler;
+        this.metrics = metrics;
         this.onClose = onClose;
     }
 
@@ -102,6 +105,7 @@ final class ClientConnection implements Runnable {
             if (!response.committed()) {
                 int status = body.failure() instanceof HttpFramingException framing ? framing.status() : 400;
                 response.closeConnectionAfter();
+                metrics.rejectedRequest(status);
                 ErrorResponses.send(response, status, body.failure().getMessage());
             }
             return false;
@@ -135,7 +139,8 @@ final class ClientConnection implements Runnable {
     }
 
     /** Answers a request whose head could not be read, and lets the connection close. */
-    private static void refuse(OutputStream toClient, HttpFramingException e) throws IOException {
+    private void refuse(OutputStream toClient, HttpFramingException e) throws IOException {
+        metrics.rejectedRequest(e.status());
         ClientResponse response = new ClientResponse(toClient, false, false, false, () -> false);
         ErrorResponses.send(response, e.status(), e.getMessage());
     }

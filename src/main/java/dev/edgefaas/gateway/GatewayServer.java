@@ -51,7 +51,7 @@ public final class GatewayServer implements AutoCloseable {
         Forwarder forwarder = new Forwarder(INSTANCE_EXCHANGE_TIMEOUT, trustedProxies);
         dispatcher.onInstanceStopped(forwarder::instanceStopped);
         InvocationListener invocations = InvocationListener.start(listeners.host(), listeners.port(),
-                new InvocationHandler(dispatcher, forwarder, metrics));
+                new InvocationHandler(dispatcher, forwarder, metrics), metrics);
         WebServer server;
         try {
             server = startHelidon(listeners, callbacks, adminApi);

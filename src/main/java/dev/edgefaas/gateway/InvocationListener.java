@@ -1,6 +1,7 @@
 package dev.edgefaas.gateway;
 
 import dev.edgefaas.host.ThreadFactories;
+import dev.edgefaas.metrics.PlatformMetrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -24,17 +25,19 @@ final class InvocationListener implements AutoCloseable {
 
     private final ServerSocket serverSocket;
     private final InvocationHandler handler;
+    private final PlatformMetrics metrics;
     private final Set<ClientConnection> connections = ConcurrentHashMap.newKeySet();
     private final ThreadFactory connectionThreads = ThreadFactories.virtualFactory("edgefaas-client");
     private volatile boolean closed;
 
-    private InvocationListener(ServerSocket serverSocket, InvocationHandler handler) {
+    private InvocationListener(ServerSocket serverSocket, InvocationHandler handler, PlatformMetrics metrics) {
         this.serverSocket = serverSocket;
         this.handler = handler;
+        this.metrics = metrics;
     }
 
     /** Binds {@code host:port} (0: any free port) and accepts connections until {@link #close}. */
-    static InvocationListener start(String host, int port, InvocationHandler handler) {
+    static InvocationListener start(String host, int port, InvocationHandler handler, PlatformMetrics metrics) {
         ServerSocket serverSocket;
         try {
             serverSocket = new ServerSocket();
@@ -44,7 +47,7 @@ final class InvocationListener implements AutoCloseable {
             throw new UncheckedIOException("cannot listen for invocations on " + host + ":" + port + " (" + e.getMessage()
                     + "); choose another --port, or stop what uses it", e);
         }
-        InvocationListener listener = new InvocationListener(serverSocket, handler);
+        InvocationListener listener = new InvocationListener(serverSocket, handler, metrics);
         ThreadFactories.startVirtual("edgefaas-invocation-accept", listener::acceptLoop);
         return listener;
     }
@@ -64,7 +67,7 @@ final class InvocationListener implements AutoCloseable {
                 }
                 return;
             }
-            ClientConnection connection = new ClientConnection(socket, handler, connections::remove);
+            ClientConnection connection = new ClientConnection(socket, handler, metrics, connections::remove);
             connections.add(connection);
             if (closed) {
                 // close() ran between accept and add: it did not see this one.

@@ -54,6 +54,14 @@ public final class PlatformMetrics {
         return new InvocationMeters(count, latency);
     }
 
+    /** Counts one client request refused for its syntax or framing (RFC 9112), by the status it was answered. */
+    public void rejectedRequest(int status) {
+        Counter.builder("edgefaas_rejected_requests")
+                .description("Client requests refused for their syntax or framing; their connection was closed")
+                .tags("status", Integer.toString(status))
+                .register(registry).increment();
+    }
+
     /** Counts one cold start that ended in a ready instance ({@code ok}) or a failure. */
     public void coldStart(String function, String sandbox, boolean ok, long nanos) {
         Tags tags = Tags.of("function", function, "sandbox", sandbox);
