@@ -3,7 +3,8 @@ package dev.edgefaas.sandbox.microvm;
 import dev.edgefaas.function.FunctionManifest;
 import dev.edgefaas.function.ManifestDefaults;
 import dev.edgefaas.function.Runtime;
-import dev.edgefaas.host.StateDirectory;
+import dev.edgefaas.image.ArtifactCache;
+import dev.edgefaas.image.Sha256;
 import dev.edgefaas.sandbox.SandboxException;
 import dev.edgefaas.sandbox.oci.RootfsBuilder;
 import java.io.BufferedOutputStream;
@@ -12,11 +13,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -36,40 +33,20 @@ final class GuestImageBuilder {
     private static final String LAYOUT_VERSION = "edgefaas-guest-2";
     private static final long MIB = 1024 * 1024;
 
-    private final Path cacheDirectory;
+    private final ArtifactCache cache;
 
     GuestImageBuilder(Path cacheDirectory) {
-        this.cacheDirectory = cacheDirectory;
+        this.cache = new ArtifactCache(cacheDirectory, "microVM image");
     }
 
     GuestImage build(FunctionManifest manifest, RootfsBuilder.Rootfs rootfs, GuestKernel kernel, Path init) {
         List<String> environment = environment(manifest);
         String digest = digest(rootfs, kernel, init, environment);
-        Path target = cacheDirectory.resolve(manifest.name().value() + "-" + digest.substring(0, 16));
-        GuestImage image = new GuestImage(target.resolve("initramfs.cpio"), target.resolve("rootfs.ext4"), digest);
-        if (Files.isRegularFile(image.rootDisk())) {
-            return image;
-        }
-        Path staging = null;
-        try {
-            Files.createDirectories(cacheDirectory);
-            staging = Files.createTempDirectory(cacheDirectory, ".staging-");
+        Path target = cache.getOrBuild(manifest.name().value(), digest, "rootfs.ext4", staging -> {
             writeInitramfs(staging.resolve("initramfs.cpio"), rootfs.args(), environment, kernel, init);
             writeRootDisk(staging.resolve("rootfs.ext4"), rootfs.path(), digest);
-            try {
-                Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (IOException raced) {
-                // Another deploy of the same version won; its bytes are the same.
-                StateDirectory.deleteTree(staging);
-            }
-            return image;
-        } catch (IOException e) {
-            if (staging != null) {
-                StateDirectory.deleteTree(staging);
-            }
-            throw new SandboxException("cannot build the microVM image of " + manifest.name() + " in " + cacheDirectory
-                    + ": " + e.getMessage() + " (is the disk full?)", e);
-        }
+        });
+        return new GuestImage(target.resolve("initramfs.cpio"), target.resolve("rootfs.ext4"), digest);
     }
 
     /** The function's own environment; the instance's part (port, callback) comes at boot. */
@@ -183,21 +160,14 @@ final class GuestImageBuilder {
 
     private static String digest(RootfsBuilder.Rootfs rootfs, GuestKernel kernel, Path init, List<String> environment) {
         try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update(LAYOUT_VERSION.getBytes(StandardCharsets.UTF_8));
-            sha.update(rootfs.digest().getBytes(StandardCharsets.UTF_8));
-            sha.update(String.join("\n", rootfs.args()).getBytes(StandardCharsets.UTF_8));
-            sha.update(String.join("\n", environment).getBytes(StandardCharsets.UTF_8));
-            sha.update(Files.readAllBytes(init));
+            Sha256 sha = Sha256.start().add(LAYOUT_VERSION).add(rootfs.digest()).add(String.join("\n", rootfs.args()))
+                    .add(String.join("\n", environment)).addFile(init);
             for (Path module : kernel.modules()) {
-                sha.update(module.toString().getBytes(StandardCharsets.UTF_8));
-                sha.update(Files.readAllBytes(module));
+                sha.add(module.toString()).addFile(module);
             }
-            return HexFormat.of().formatHex(sha.digest());
+            return sha.hex();
         } catch (IOException e) {
             throw new SandboxException("cannot read the guest's inputs: " + e.getMessage(), e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -2,19 +2,15 @@ package dev.edgefaas.sandbox.microvm;
 
 import dev.edgefaas.function.FunctionManifest;
 import dev.edgefaas.function.Runtime;
-import dev.edgefaas.host.StateDirectory;
 import dev.edgefaas.host.network.GuestNat;
+import dev.edgefaas.image.ArtifactCache;
+import dev.edgefaas.image.Sha256;
 import dev.edgefaas.sandbox.SandboxException;
 import dev.edgefaas.sandbox.oci.RootfsBuilder;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -27,24 +23,16 @@ import java.util.stream.Stream;
  * {@link GuestNat}. Built once per version and shared read-only; nothing per instance is in it.
  */
 final class NanosImageBuilder {
-    private final Path cacheDirectory;
+    private final ArtifactCache cache;
 
     NanosImageBuilder(Path cacheDirectory) {
-        this.cacheDirectory = cacheDirectory;
+        this.cache = new ArtifactCache(cacheDirectory, "Nanos image");
     }
 
     GuestImage build(FunctionManifest manifest, RootfsBuilder.Rootfs rootfs, NanosToolchain toolchain) {
         String nanosManifest = manifest(manifest, rootfs);
         String digest = digest(nanosManifest, rootfs, toolchain);
-        Path target = cacheDirectory.resolve(manifest.name().value() + "-" + digest.substring(0, 16));
-        GuestImage image = new GuestImage(null, target.resolve("nanos.img"), digest);
-        if (Files.isRegularFile(image.rootDisk())) {
-            return image;
-        }
-        Path staging = null;
-        try {
-            Files.createDirectories(cacheDirectory);
-            staging = Files.createTempDirectory(cacheDirectory, ".staging-");
+        Path target = cache.getOrBuild(manifest.name().value(), digest, "nanos.img", staging -> {
             Files.writeString(staging.resolve("manifest"), nanosManifest);
             Process process = new ProcessBuilder(toolchain.mkfs().toString(), "-b", toolchain.bootImage().toString(),
                     "-k", toolchain.kernel().toString(), "-l", "edgefaas", staging.resolve("nanos.img").toString())
@@ -53,26 +41,10 @@ final class NanosImageBuilder {
                     .redirectOutput(staging.resolve("mkfs.log").toFile())
                     .start();
             if (process.waitFor() != 0) {
-                throw new SandboxException("Nanos mkfs failed for " + manifest.name() + ": "
-                        + Files.readString(staging.resolve("mkfs.log")).strip());
+                throw new IOException("Nanos mkfs failed: " + Files.readString(staging.resolve("mkfs.log")).strip());
             }
-            try {
-                Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (IOException raced) {
-                StateDirectory.deleteTree(staging);
-            }
-            return image;
-        } catch (IOException e) {
-            throw new SandboxException("cannot build the Nanos image of " + manifest.name() + " in " + cacheDirectory
-                    + ": " + e.getMessage() + " (is the disk full?)", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SandboxException("interrupted while building the Nanos image of " + manifest.name());
-        } finally {
-            if (staging != null && Files.isDirectory(staging)) {
-                StateDirectory.deleteTree(staging);
-            }
-        }
+        });
+        return new GuestImage(null, target.resolve("nanos.img"), digest);
     }
 
     /** The Nanos manifest (its tuple syntax; every name and value quoted). */
@@ -134,17 +106,10 @@ final class NanosImageBuilder {
 
     private static String digest(String nanosManifest, RootfsBuilder.Rootfs rootfs, NanosToolchain toolchain) {
         try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update(nanosManifest.getBytes(StandardCharsets.UTF_8));
-            sha.update(rootfs.digest().getBytes(StandardCharsets.UTF_8));
-            for (Path file : List.of(toolchain.kernel(), toolchain.bootImage())) {
-                sha.update(Files.readAllBytes(file));
-            }
-            return HexFormat.of().formatHex(sha.digest());
+            return Sha256.start().add(nanosManifest).add(rootfs.digest())
+                    .addFile(toolchain.kernel()).addFile(toolchain.bootImage()).hex();
         } catch (IOException e) {
             throw new SandboxException("cannot read the Nanos toolchain in " + toolchain.directory() + ": " + e.getMessage(), e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -1,21 +1,17 @@
 package dev.edgefaas.sandbox.microvm;
 
 import dev.edgefaas.function.FunctionManifest;
-import dev.edgefaas.host.StateDirectory;
+import dev.edgefaas.image.ArtifactCache;
+import dev.edgefaas.image.Sha256;
 import dev.edgefaas.sandbox.SandboxException;
 import dev.edgefaas.sandbox.oci.RootfsBuilder;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.stream.Stream;
 
 /**
@@ -36,42 +32,23 @@ final class OsvImageBuilder {
     /** Part of every digest: a change to how disks are made is a new disk. */
     private static final String LAYOUT_VERSION = "edgefaas-osv-1";
 
-    private final Path cacheDirectory;
+    private final ArtifactCache cache;
 
     OsvImageBuilder(Path cacheDirectory) {
-        this.cacheDirectory = cacheDirectory;
+        this.cache = new ArtifactCache(cacheDirectory, "OSv disk");
     }
 
     GuestImage build(FunctionManifest manifest, RootfsBuilder.Rootfs rootfs, Path pie, OsvToolchain toolchain) {
         String digest = digest(rootfs, pie, toolchain);
-        Path target = cacheDirectory.resolve(manifest.name().value() + "-" + digest.substring(0, 16));
-        GuestImage image = new GuestImage(null, target.resolve("osv.img"), digest);
-        if (Files.isRegularFile(image.rootDisk())) {
-            return image;
-        }
-        Path staging = null;
-        try {
-            Files.createDirectories(cacheDirectory);
-            staging = Files.createTempDirectory(cacheDirectory, ".staging-");
+        Path target = cache.getOrBuild(manifest.name().value(), digest, "osv.img", staging -> {
             RofsWriter.Directory root = tree(rootfs, pie, toolchain, staging);
             Path disk = staging.resolve("osv.img");
             long size = RofsWriter.write(root, disk, PARTITION_START_SECTOR * RofsWriter.BLOCK);
             writeMbr(disk, size);
             Files.delete(staging.resolve("fstab"));
             Files.delete(staging.resolve("hosts"));
-            try {
-                Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (IOException raced) {
-                StateDirectory.deleteTree(staging);
-            }
-            return image;
-        } catch (IOException e) {
-            if (staging != null) {
-                StateDirectory.deleteTree(staging);
-            }
-            throw new SandboxException("cannot build the OSv disk of " + manifest.name() + " in " + cacheDirectory
-                    + ": " + e.getMessage() + " (is the disk full?)", e);
-        }
+        });
+        return new GuestImage(null, target.resolve("osv.img"), digest);
     }
 
     private static RofsWriter.Directory tree(RootfsBuilder.Rootfs rootfs, Path pie, OsvToolchain toolchain, Path staging)
@@ -122,18 +99,13 @@ final class OsvImageBuilder {
 
     private static String digest(RootfsBuilder.Rootfs rootfs, Path pie, OsvToolchain toolchain) {
         try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update(LAYOUT_VERSION.getBytes(StandardCharsets.UTF_8));
-            sha.update(rootfs.digest().getBytes(StandardCharsets.UTF_8));
-            sha.update(Files.readAllBytes(pie));
+            Sha256 sha = Sha256.start().add(LAYOUT_VERSION).add(rootfs.digest()).addFile(pie);
             if (toolchain.libenviron().isPresent()) {
-                sha.update(Files.readAllBytes(toolchain.libenviron().get()));
+                sha.addFile(toolchain.libenviron().get());
             }
-            return HexFormat.of().formatHex(sha.digest());
+            return sha.hex();
         } catch (IOException e) {
             throw new SandboxException("cannot read the OSv inputs: " + e.getMessage(), e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

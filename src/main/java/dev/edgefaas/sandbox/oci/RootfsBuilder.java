@@ -2,20 +2,18 @@ package dev.edgefaas.sandbox.oci;
 
 import dev.edgefaas.function.FunctionManifest;
 import dev.edgefaas.function.Runtime;
+import dev.edgefaas.image.ArtifactCache;
+import dev.edgefaas.image.Sha256;
 import dev.edgefaas.sandbox.SandboxException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -37,10 +35,10 @@ public final class RootfsBuilder {
     private static final FileTime FIXED_TIME = FileTime.fromMillis(0);
     private static final List<String> MOUNT_POINTS = List.of("proc", "dev", "sys", "tmp");
 
-    private final Path cacheDirectory;
+    private final ArtifactCache cache;
 
     public RootfsBuilder(Path cacheDirectory) {
-        this.cacheDirectory = cacheDirectory;
+        this.cache = new ArtifactCache(cacheDirectory, "root file system");
     }
 
     /** A built root file system and the command that runs the function in it. */
@@ -50,37 +48,22 @@ public final class RootfsBuilder {
     public Rootfs build(FunctionManifest manifest) {
         Map<String, Path> files = contents(manifest);
         String digest = digest(files);
-        Path target = cacheDirectory.resolve(manifest.name().value() + "-" + digest.substring(0, 16));
-        List<String> args = args(manifest);
-        if (Files.isDirectory(target.resolve("rootfs"))) {
-            return new Rootfs(target.resolve("rootfs"), digest, args);
+        Path target = cache.getOrBuild(manifest.name().value(), digest, "rootfs", staging -> write(staging.resolve("rootfs"), files));
+        return new Rootfs(target.resolve("rootfs"), digest, args(manifest));
+    }
+
+    private static void write(Path rootfs, Map<String, Path> files) throws IOException {
+        for (String mountPoint : MOUNT_POINTS) {
+            Files.createDirectories(rootfs.resolve(mountPoint));
         }
-        try {
-            Files.createDirectories(cacheDirectory);
-            Path staging = Files.createTempDirectory(cacheDirectory, ".staging-");
-            Path rootfs = staging.resolve("rootfs");
-            for (String mountPoint : MOUNT_POINTS) {
-                Files.createDirectories(rootfs.resolve(mountPoint));
-            }
-            for (Map.Entry<String, Path> file : files.entrySet()) {
-                Path destination = rootfs.resolve(file.getKey().substring(1));
-                Files.createDirectories(destination.getParent());
-                Files.copy(file.getValue(), destination, StandardCopyOption.COPY_ATTRIBUTES);
-                Files.setPosixFilePermissions(destination, PosixFilePermissions.fromString(
-                        Files.isExecutable(file.getValue()) ? "r-xr-xr-x" : "r--r--r--"));
-            }
-            fixTimes(rootfs);
-            try {
-                Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (IOException raced) {
-                // Another deploy of the same version won; its tree is the same.
-                dev.edgefaas.host.StateDirectory.deleteTree(staging);
-            }
-            return new Rootfs(target.resolve("rootfs"), digest, args);
-        } catch (IOException e) {
-            throw new SandboxException("cannot build the root file system of " + manifest.name() + " in "
-                    + cacheDirectory + ": " + e.getMessage() + " (is the disk full?)", e);
+        for (Map.Entry<String, Path> file : files.entrySet()) {
+            Path destination = rootfs.resolve(file.getKey().substring(1));
+            Files.createDirectories(destination.getParent());
+            Files.copy(file.getValue(), destination, StandardCopyOption.COPY_ATTRIBUTES);
+            Files.setPosixFilePermissions(destination, PosixFilePermissions.fromString(
+                    Files.isExecutable(file.getValue()) ? "r-xr-xr-x" : "r--r--r--"));
         }
+        fixTimes(rootfs);
     }
 
     private static List<String> args(FunctionManifest manifest) {
@@ -129,23 +112,15 @@ public final class RootfsBuilder {
 
     /** SHA-256 over each file's path, mode and content. */
     static String digest(Map<String, Path> files) {
+        Sha256 sha = Sha256.start();
         try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            byte[] buffer = new byte[64 * 1024];
             for (Map.Entry<String, Path> file : files.entrySet()) {
-                sha.update((file.getKey() + "\0" + Files.isExecutable(file.getValue()) + "\0").getBytes(StandardCharsets.UTF_8));
-                try (InputStream in = Files.newInputStream(file.getValue())) {
-                    for (int n = in.read(buffer); n > 0; n = in.read(buffer)) {
-                        sha.update(buffer, 0, n);
-                    }
-                }
+                sha.add(file.getKey()).add(Boolean.toString(Files.isExecutable(file.getValue()))).addFile(file.getValue());
             }
-            return HexFormat.of().formatHex(sha.digest());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
+        return sha.hex();
     }
 
     /** A digest of a built tree as it lies on disk (paths, contents, modes, times), for tests of reproducibility. */
@@ -163,20 +138,12 @@ public final class RootfsBuilder {
                         .append(' ').append(Files.getLastModifiedTime(path, LinkOption.NOFOLLOW_LINKS)).append('\n');
             }
         }
-        return digest(files) + ":" + HexFormat.of().formatHex(sha256(metadata.toString()));
-    }
-
-    private static byte[] sha256(String text) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return digest(files) + ":" + Sha256.of(metadata.toString());
     }
 
     private static void fixTimes(Path rootfs) throws IOException {
         try (Stream<Path> walk = Files.walk(rootfs)) {
-            for (Path path : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
                 Files.setLastModifiedTime(path, FIXED_TIME);
             }
         }
