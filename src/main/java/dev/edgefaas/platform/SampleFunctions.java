@@ -1,5 +1,6 @@
 package dev.edgefaas.platform;
 
+import dev.edgefaas.image.BuildOutput;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -19,15 +20,14 @@ public final class SampleFunctions {
     public static final List<String> NAMES =
             List.of("hello-go", "hello-node", "fib-go", "matrix-go", "alloc-go", "read-go", "static-go");
     /** Set by the launcher and the test runner to the build's output of {@code functions/}. */
-    public static final String FUNCTIONS_DIR_PROPERTY = "edgefaas.functions.dir";
+    public static final String FUNCTIONS_DIR_PROPERTY = BuildOutput.FUNCTIONS_DIR_PROPERTY;
 
     private SampleFunctions() {
     }
 
     /** Where the built sample artifacts are: the system property, else {@code target/functions}. */
     public static Path functionsDirectory() {
-        String configured = System.getProperty(FUNCTIONS_DIR_PROPERTY);
-        return (configured != null ? Path.of(configured) : Path.of("target", "functions")).toAbsolutePath();
+        return BuildOutput.functionsDirectory();
     }
 
     /** The manifest JSON of each sample by name; artifact paths are relative to {@link #functionsDirectory()}. */

@@ -2,9 +2,9 @@ package dev.edgefaas.sandbox.microvm;
 
 import dev.edgefaas.function.FunctionManifest;
 import dev.edgefaas.function.Runtime;
-import dev.edgefaas.platform.SampleFunctions;
+import dev.edgefaas.image.BuildOutput;
+import dev.edgefaas.image.RootfsBuilder;
 import dev.edgefaas.sandbox.SandboxException;
-import dev.edgefaas.sandbox.oci.RootfsBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -42,7 +42,7 @@ final class GuestArtifacts {
 
     /** The guest's PID 1, built with the sample functions. */
     static Path guestInit() {
-        return SampleFunctions.functionsDirectory().resolve("guest").resolve("init");
+        return BuildOutput.functionsDirectory().resolve("guest").resolve("init");
     }
 
     /** Fails, saying how to fix it, unless the host has what building guests takes. */

@@ -6,7 +6,7 @@ import dev.edgefaas.function.Runtime;
 import dev.edgefaas.image.ArtifactCache;
 import dev.edgefaas.image.Sha256;
 import dev.edgefaas.sandbox.SandboxException;
-import dev.edgefaas.sandbox.oci.RootfsBuilder;
+import dev.edgefaas.image.RootfsBuilder;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -9,7 +9,7 @@ import dev.edgefaas.sandbox.Availability;
 import dev.edgefaas.sandbox.PreparedFunction;
 import dev.edgefaas.sandbox.SandboxBackend;
 import dev.edgefaas.sandbox.SandboxException;
-import dev.edgefaas.sandbox.oci.RootfsBuilder;
+import dev.edgefaas.image.RootfsBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

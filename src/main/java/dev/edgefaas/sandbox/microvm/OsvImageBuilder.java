@@ -4,7 +4,7 @@ import dev.edgefaas.function.FunctionManifest;
 import dev.edgefaas.image.ArtifactCache;
 import dev.edgefaas.image.Sha256;
 import dev.edgefaas.sandbox.SandboxException;
-import dev.edgefaas.sandbox.oci.RootfsBuilder;
+import dev.edgefaas.image.RootfsBuilder;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

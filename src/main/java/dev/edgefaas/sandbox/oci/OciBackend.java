@@ -6,6 +6,7 @@ import dev.edgefaas.host.InstanceRecord;
 import dev.edgefaas.host.cgroup.CgroupLayout;
 import dev.edgefaas.host.cgroup.Cgroups;
 import dev.edgefaas.host.network.NamespacePool;
+import dev.edgefaas.image.RootfsBuilder;
 import dev.edgefaas.sandbox.Availability;
 import dev.edgefaas.sandbox.PreparedFunction;
 import dev.edgefaas.sandbox.SandboxBackend;

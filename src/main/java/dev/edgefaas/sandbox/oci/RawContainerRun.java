@@ -6,6 +6,7 @@ import dev.edgefaas.function.ManifestDefaults;
 import dev.edgefaas.host.cgroup.CgroupLayout;
 import dev.edgefaas.host.network.InstanceNetwork;
 import dev.edgefaas.host.network.NamespacePool;
+import dev.edgefaas.image.RootfsBuilder;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;

@@ -7,7 +7,7 @@ import dev.edgefaas.function.FunctionManifest;
 import dev.edgefaas.function.ManifestDefaults;
 import dev.edgefaas.function.ManifestParser;
 import dev.edgefaas.platform.SampleFunctions;
-import dev.edgefaas.sandbox.oci.RootfsBuilder;
+import dev.edgefaas.image.RootfsBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.edgefaas.sandbox.oci;
+package dev.edgefaas.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,9 +1,7 @@
-package dev.edgefaas.sandbox.oci;
+package dev.edgefaas.image;
 
 import dev.edgefaas.function.FunctionManifest;
 import dev.edgefaas.function.Runtime;
-import dev.edgefaas.image.ArtifactCache;
-import dev.edgefaas.image.Sha256;
 import dev.edgefaas.sandbox.SandboxException;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package dev.edgefaas.sandbox.oci;
+package dev.edgefaas.image;
 
 import dev.edgefaas.sandbox.SandboxException;
 import java.io.IOException;
