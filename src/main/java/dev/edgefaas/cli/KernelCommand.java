@@ -1,8 +1,8 @@
 package dev.edgefaas.cli;
 
+import dev.edgefaas.image.MinimalKernel;
 import dev.edgefaas.platform.SandboxCatalog;
 import dev.edgefaas.sandbox.SandboxException;
-import dev.edgefaas.sandbox.microvm.MinimalKernel;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

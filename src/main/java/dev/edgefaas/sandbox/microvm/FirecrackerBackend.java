@@ -5,6 +5,8 @@ import dev.edgefaas.host.Executables;
 import dev.edgefaas.host.InstanceRecord;
 import dev.edgefaas.host.cgroup.CgroupLayout;
 import dev.edgefaas.host.network.NamespacePool;
+import dev.edgefaas.image.GuestArtifacts;
+import dev.edgefaas.image.GuestKernel;
 import dev.edgefaas.sandbox.Availability;
 import dev.edgefaas.sandbox.PreparedFunction;
 import dev.edgefaas.sandbox.SandboxBackend;
@@ -17,8 +19,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Optional;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**

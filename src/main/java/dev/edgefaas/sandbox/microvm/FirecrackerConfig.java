@@ -2,6 +2,7 @@ package dev.edgefaas.sandbox.microvm;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.edgefaas.image.GuestKernels;
 import java.util.List;
 
 /**

@@ -8,6 +8,9 @@ import dev.edgefaas.host.cgroup.CgroupLayout;
 import dev.edgefaas.host.cgroup.CgroupLimits;
 import dev.edgefaas.host.cgroup.JoinCgroupsThenExec;
 import dev.edgefaas.host.network.NamespacePool;
+import dev.edgefaas.image.GuestImage;
+import dev.edgefaas.image.GuestKernel;
+import dev.edgefaas.sandbox.InstanceEnvironment;
 import dev.edgefaas.sandbox.InstanceRequest;
 import dev.edgefaas.sandbox.PreparedFunction;
 import dev.edgefaas.sandbox.SandboxException;
@@ -60,10 +63,8 @@ final class MicrovmFunction implements PreparedFunction {
             // A guest has whole vCPUs; a fractional limit still applies to the VMM through its cgroup.
             int vcpus = (int) Math.ceil(manifest.vcpus());
             List<String> command = vmm.command(new Vmm.MicrovmLaunch(id, kernel, image, network, vcpus,
-                    manifest.memoryMib(), request.scratch(), List.of(
-                            "PORT=" + GuestNetwork.GUEST_PORT,
-                            "EDGEFAAS_INSTANCE_ID=" + id,
-                            "EDGEFAAS_CALLBACK_URL=" + request.callbackUrl(network.hostAddress()))));
+                    manifest.memoryMib(), request.scratch(), InstanceEnvironment.lines(InstanceEnvironment.ofInstance(id,
+                            GuestNetwork.GUEST_PORT, request.callbackUrl(network.hostAddress())))));
             request.phases().mark("prepare");
 
             Process process = new ProcessBuilder(JoinCgroupsThenExec.wrap(group.procsFiles(), command))

@@ -3,6 +3,7 @@ package dev.edgefaas.sandbox.microvm;
 import dev.edgefaas.host.network.GuestNat;
 import dev.edgefaas.host.network.InstanceNetwork;
 import dev.edgefaas.host.network.NamespacePool;
+import dev.edgefaas.image.NanosToolchain;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

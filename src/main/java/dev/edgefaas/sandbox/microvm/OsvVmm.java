@@ -1,5 +1,7 @@
 package dev.edgefaas.sandbox.microvm;
 
+import dev.edgefaas.image.GuestKernels;
+import dev.edgefaas.image.OsvToolchain;
 import dev.edgefaas.sandbox.SandboxException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,5 +1,8 @@
 package dev.edgefaas.sandbox.microvm;
 
+import dev.edgefaas.image.GuestImage;
+import dev.edgefaas.image.GuestKernel;
+import dev.edgefaas.image.GuestKernels;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,6 +2,8 @@ package dev.edgefaas.sandbox.microvm;
 
 import dev.edgefaas.host.network.InstanceNetwork;
 import dev.edgefaas.host.network.NamespacePool;
+import dev.edgefaas.image.GuestImage;
+import dev.edgefaas.image.GuestKernel;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.edgefaas.function.FunctionManifest;
 import dev.edgefaas.function.ManifestDefaults;
-import dev.edgefaas.function.Runtime;
 import dev.edgefaas.host.LoopbackPorts;
 import dev.edgefaas.host.cgroup.Cgroup;
 import dev.edgefaas.host.cgroup.CgroupLayout;
@@ -12,6 +11,7 @@ import dev.edgefaas.host.cgroup.CgroupLimits;
 import dev.edgefaas.host.network.InstanceNetwork;
 import dev.edgefaas.host.network.NamespacePool;
 import dev.edgefaas.image.RootfsBuilder;
+import dev.edgefaas.sandbox.InstanceEnvironment;
 import dev.edgefaas.sandbox.InstanceRequest;
 import dev.edgefaas.sandbox.PreparedFunction;
 import dev.edgefaas.sandbox.SandboxException;
@@ -109,17 +109,10 @@ final class OciFunction implements PreparedFunction {
 
     private Path writeBundle(InstanceRequest request, InstanceNetwork network, String hostAddress, int port,
                              long memoryBytes) throws IOException {
-        List<String> env = new ArrayList<>(List.of(
-                "PATH=/usr/local/bin:/usr/bin:/bin",
-                "HOME=/tmp",
-                "HOST=" + (network != null ? "0.0.0.0" : "127.0.0.1"),
-                "PORT=" + port,
-                "EDGEFAAS_INSTANCE_ID=" + request.instanceId(),
-                "EDGEFAAS_CALLBACK_URL=" + request.callbackUrl(hostAddress)));
-        if (manifest.runtime() == Runtime.GO) {
-            env.add("GOMAXPROCS=" + manifest.goMaxProcs());
-        }
-        manifest.env().forEach((key, value) -> env.add(key + "=" + value));
+        List<String> env = new ArrayList<>(List.of("PATH=/usr/local/bin:/usr/bin:/bin", "HOME=/tmp"));
+        env.addAll(InstanceEnvironment.lines(InstanceEnvironment.ofVersion(manifest, network != null ? "0.0.0.0" : "127.0.0.1")));
+        env.addAll(InstanceEnvironment.lines(InstanceEnvironment.ofInstance(request.instanceId(), port,
+                request.callbackUrl(hostAddress))));
         ContainerSpec spec = new ContainerSpec(rootfs.args(), env, rootfs.path(), manifest.name().value(),
                 network != null ? network.path() : null,
                 "/" + CgroupsPaths.container(request.instanceId()),

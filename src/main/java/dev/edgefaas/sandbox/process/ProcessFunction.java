@@ -2,12 +2,12 @@ package dev.edgefaas.sandbox.process;
 
 import dev.edgefaas.function.FunctionManifest;
 import dev.edgefaas.function.ManifestDefaults;
-import dev.edgefaas.function.Runtime;
 import dev.edgefaas.host.LoopbackPorts;
 import dev.edgefaas.host.ProcessIdentity;
 import dev.edgefaas.host.cgroup.Cgroup;
 import dev.edgefaas.host.cgroup.CgroupLayout;
 import dev.edgefaas.host.cgroup.CgroupLimits;
+import dev.edgefaas.sandbox.InstanceEnvironment;
 import dev.edgefaas.sandbox.InstanceRequest;
 import dev.edgefaas.sandbox.PreparedFunction;
 import dev.edgefaas.sandbox.SandboxException;
@@ -80,14 +80,8 @@ final class ProcessFunction implements PreparedFunction {
         env.put("PATH", SAFE_PATH);
         env.put("HOME", request.scratch().toString());
         env.put("TMPDIR", request.scratch().toString());
-        env.put("HOST", LOOPBACK);
-        env.put("PORT", Integer.toString(port));
-        env.put("EDGEFAAS_INSTANCE_ID", request.instanceId());
-        env.put("EDGEFAAS_CALLBACK_URL", request.callbackUrl(LOOPBACK).toString());
-        if (manifest.runtime() == Runtime.GO) {
-            env.put("GOMAXPROCS", Integer.toString(manifest.goMaxProcs()));
-        }
-        env.putAll(manifest.env());
+        env.putAll(InstanceEnvironment.ofVersion(manifest, LOOPBACK));
+        env.putAll(InstanceEnvironment.ofInstance(request.instanceId(), port, request.callbackUrl(LOOPBACK)));
     }
 
     private Map<String, String> details(Cgroup cgroup) {

@@ -1,11 +1,12 @@
 package dev.edgefaas.sandbox.microvm;
 
 import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.edgefaas.host.network.AddressPool;
 import dev.edgefaas.host.network.InstanceNetwork;
+import dev.edgefaas.image.GuestImage;
+import dev.edgefaas.image.GuestKernel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;

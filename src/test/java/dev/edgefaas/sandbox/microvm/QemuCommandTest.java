@@ -1,9 +1,10 @@
 package dev.edgefaas.sandbox.microvm;
 
 import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.edgefaas.host.network.AddressPool;
 import dev.edgefaas.host.network.InstanceNetwork;
+import dev.edgefaas.image.GuestImage;
+import dev.edgefaas.image.GuestKernel;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;

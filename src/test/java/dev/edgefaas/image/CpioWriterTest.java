@@ -1,8 +1,7 @@
-package dev.edgefaas.sandbox.microvm;
+package dev.edgefaas.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package dev.edgefaas.sandbox.microvm;
+package dev.edgefaas.image;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -24,7 +24,7 @@ import java.util.TreeMap;
  * are 512 bytes; all numbers little-endian. Entries are written in name order, so the same
  * tree gives the same bytes.
  */
-final class RofsWriter {
+public final class RofsWriter {
     static final int BLOCK = 512;
     private static final long MAGIC = 0xDEADBEADL;
     private static final long DIRECTORY = 0x4000;

@@ -1,10 +1,10 @@
-package dev.edgefaas.sandbox.microvm;
+package dev.edgefaas.image;
 
 import dev.edgefaas.function.FunctionManifest;
 import dev.edgefaas.image.ArtifactCache;
+import dev.edgefaas.image.RootfsBuilder;
 import dev.edgefaas.image.Sha256;
 import dev.edgefaas.sandbox.SandboxException;
-import dev.edgefaas.image.RootfsBuilder;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -20,7 +20,7 @@ import java.util.stream.Stream;
  * and OSv's own files (fstab, hosts, {@code libenviron.so}) added. Built once per version and
  * shared read-only; per-instance settings go on OSv's command line.
  */
-final class OsvImageBuilder {
+public final class OsvImageBuilder {
     private static final long PARTITION_START_SECTOR = 1;
     private static final String FSTAB = String.join("\n",
             "/dev/vblk0.1 /          rofs      defaults 0 0",
@@ -34,11 +34,11 @@ final class OsvImageBuilder {
 
     private final ArtifactCache cache;
 
-    OsvImageBuilder(Path cacheDirectory) {
+    public OsvImageBuilder(Path cacheDirectory) {
         this.cache = new ArtifactCache(cacheDirectory, "OSv disk");
     }
 
-    GuestImage build(FunctionManifest manifest, RootfsBuilder.Rootfs rootfs, Path pie, OsvToolchain toolchain) {
+    public GuestImage build(FunctionManifest manifest, RootfsBuilder.Rootfs rootfs, Path pie, OsvToolchain toolchain) {
         String digest = digest(rootfs, pie, toolchain);
         Path target = cache.getOrBuild(manifest.name().value(), digest, "osv.img", staging -> {
             RofsWriter.Directory root = tree(rootfs, pie, toolchain, staging);

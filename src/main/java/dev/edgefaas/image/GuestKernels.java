@@ -1,4 +1,4 @@
-package dev.edgefaas.sandbox.microvm;
+package dev.edgefaas.image;
 
 import dev.edgefaas.sandbox.SandboxException;
 import java.io.IOException;
@@ -49,7 +49,7 @@ public final class GuestKernels {
      * Kernel arguments the operator adds to every guest's command line ({@code EDGEFAAS_KERNEL_ARGS}
      * or {@code -Dedgefaas.kernel.args}), e.g. {@code loglevel=7} to see a boot in full.
      */
-    static List<String> extraArguments() {
+    public static List<String> extraArguments() {
         String value = System.getProperty("edgefaas.kernel.args", System.getenv("EDGEFAAS_KERNEL_ARGS"));
         return value == null || value.isBlank() ? List.of() : List.of(value.trim().split("\\s+"));
     }

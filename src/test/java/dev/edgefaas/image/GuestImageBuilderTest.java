@@ -1,13 +1,12 @@
-package dev.edgefaas.sandbox.microvm;
+package dev.edgefaas.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import dev.edgefaas.function.FunctionManifest;
 import dev.edgefaas.function.ManifestDefaults;
 import dev.edgefaas.function.ManifestParser;
-import dev.edgefaas.platform.SampleFunctions;
 import dev.edgefaas.image.RootfsBuilder;
+import dev.edgefaas.platform.SampleFunctions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

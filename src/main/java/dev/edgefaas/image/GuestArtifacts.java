@@ -1,4 +1,4 @@
-package dev.edgefaas.sandbox.microvm;
+package dev.edgefaas.image;
 
 import dev.edgefaas.function.FunctionManifest;
 import dev.edgefaas.function.Runtime;
@@ -12,21 +12,21 @@ import java.nio.file.Path;
  * What every microVM sandbox builds for a function version, whatever its VMM: the kernel, and
  * the guest image made from the same root file system as the OCI bundle.
  */
-final class GuestArtifacts {
+public final class GuestArtifacts {
     private final Path cacheRoot;
     private final GuestKernels kernels;
 
-    GuestArtifacts(Path cacheRoot) {
+    public GuestArtifacts(Path cacheRoot) {
         this.cacheRoot = cacheRoot;
         this.kernels = new GuestKernels(cacheRoot.resolve("kernel"));
     }
 
-    GuestKernels kernels() {
+    public GuestKernels kernels() {
         return kernels;
     }
 
     /** The kernel and the image of {@code manifest}; slow the first time, cached after. */
-    Prepared prepare(FunctionManifest manifest) {
+    public Prepared prepare(FunctionManifest manifest) {
         if (manifest.runtime() == Runtime.BINARY) {
             throw new SandboxException("runtime binary runs only in the process sandbox; build the function as a"
                     + " static Go binary (runtime go) or a Node.js script (runtime node)");
@@ -37,7 +37,7 @@ final class GuestArtifacts {
         return new Prepared(kernel, image);
     }
 
-    record Prepared(GuestKernel kernel, GuestImage image) {
+    public record Prepared(GuestKernel kernel, GuestImage image) {
     }
 
     /** The guest's PID 1, built with the sample functions. */
@@ -46,7 +46,7 @@ final class GuestArtifacts {
     }
 
     /** Fails, saying how to fix it, unless the host has what building guests takes. */
-    static void checkTools() {
+    public static void checkTools() {
         if (dev.edgefaas.host.Executables.find("mke2fs").isEmpty()) {
             throw new SandboxException("mke2fs is not installed: apt-get install -y e2fsprogs");
         }

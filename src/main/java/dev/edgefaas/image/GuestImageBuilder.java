@@ -1,12 +1,12 @@
-package dev.edgefaas.sandbox.microvm;
+package dev.edgefaas.image;
 
 import dev.edgefaas.function.FunctionManifest;
 import dev.edgefaas.function.ManifestDefaults;
-import dev.edgefaas.function.Runtime;
 import dev.edgefaas.image.ArtifactCache;
-import dev.edgefaas.image.Sha256;
-import dev.edgefaas.sandbox.SandboxException;
 import dev.edgefaas.image.RootfsBuilder;
+import dev.edgefaas.image.Sha256;
+import dev.edgefaas.sandbox.InstanceEnvironment;
+import dev.edgefaas.sandbox.SandboxException;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,7 +26,7 @@ import java.util.stream.Stream;
  * <p>Reproducible: fixed UUID, hash seed and time for {@code mke2fs}, and a cpio written in a
  * fixed order with fixed metadata, so the same inputs give the same bytes.
  */
-final class GuestImageBuilder {
+public final class GuestImageBuilder {
     /** The guest's first virtio-mmio disk. */
     static final String ROOT_DEVICE = "/dev/vda";
     /** Part of every digest: a change to how images are made is a new image. */
@@ -50,12 +50,9 @@ final class GuestImageBuilder {
     }
 
     /** The function's own environment; the instance's part (port, callback) comes at boot. */
-    static List<String> environment(FunctionManifest manifest) {
-        List<String> env = new ArrayList<>(List.of("PATH=/usr/local/bin:/usr/bin:/bin", "HOME=/tmp", "HOST=0.0.0.0"));
-        if (manifest.runtime() == Runtime.GO) {
-            env.add("GOMAXPROCS=" + manifest.goMaxProcs());
-        }
-        manifest.env().forEach((key, value) -> {
+    public static List<String> environment(FunctionManifest manifest) {
+        List<String> env = new ArrayList<>(List.of("PATH=/usr/local/bin:/usr/bin:/bin", "HOME=/tmp"));
+        InstanceEnvironment.ofVersion(manifest, "0.0.0.0").forEach((key, value) -> {
             if (value.indexOf('\n') >= 0 || value.indexOf('\0') >= 0) {
                 throw new SandboxException("env." + key + ": a microVM's environment cannot hold a newline or NUL;"
                         + " encode the value (base64, say)");

@@ -1,4 +1,4 @@
-package dev.edgefaas.sandbox.microvm;
+package dev.edgefaas.image;
 
 import dev.edgefaas.sandbox.SandboxException;
 import java.io.BufferedReader;
@@ -10,10 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -164,10 +161,6 @@ public final class MinimalKernel {
     }
 
     static String fragmentDigest() {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(fragmentBytes()));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sha256.start().add(fragmentBytes()).hex();
     }
 }

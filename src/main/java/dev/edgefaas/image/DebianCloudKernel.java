@@ -1,4 +1,4 @@
-package dev.edgefaas.sandbox.microvm;
+package dev.edgefaas.image;
 
 import dev.edgefaas.host.StateDirectory;
 import dev.edgefaas.sandbox.SandboxException;
@@ -15,7 +15,7 @@ import java.util.stream.Stream;
  * Debian's {@code linux-image-cloud-amd64} kernel, downloaded as a package and unpacked into the
  * cache, never installed: the host's own kernel and boot files are not touched.
  */
-final class DebianCloudKernel {
+public final class DebianCloudKernel {
     private static final Logger LOG = Logger.getLogger(DebianCloudKernel.class.getName());
     private static final String META_PACKAGE = "linux-image-cloud-amd64";
 

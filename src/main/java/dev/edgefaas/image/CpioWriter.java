@@ -1,4 +1,4 @@
-package dev.edgefaas.sandbox.microvm;
+package dev.edgefaas.image;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
  * initramfs. Reproducible by construction: owner root, time 0 and inode numbers by order of
  * writing, so the same entries in the same order give the same bytes.
  */
-final class CpioWriter implements AutoCloseable {
+public final class CpioWriter implements AutoCloseable {
     private static final String MAGIC = "070701";
     private static final int HEADER_LENGTH = 110;
     private static final int DIRECTORY = 0040000;

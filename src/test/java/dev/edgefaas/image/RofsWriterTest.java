@@ -1,7 +1,6 @@
-package dev.edgefaas.sandbox.microvm;
+package dev.edgefaas.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

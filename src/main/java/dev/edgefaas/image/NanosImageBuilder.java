@@ -1,12 +1,12 @@
-package dev.edgefaas.sandbox.microvm;
+package dev.edgefaas.image;
 
 import dev.edgefaas.function.FunctionManifest;
-import dev.edgefaas.function.Runtime;
 import dev.edgefaas.host.network.GuestNat;
 import dev.edgefaas.image.ArtifactCache;
-import dev.edgefaas.image.Sha256;
-import dev.edgefaas.sandbox.SandboxException;
 import dev.edgefaas.image.RootfsBuilder;
+import dev.edgefaas.image.Sha256;
+import dev.edgefaas.sandbox.InstanceEnvironment;
+import dev.edgefaas.sandbox.SandboxException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,14 +22,14 @@ import java.util.stream.Stream;
  * program and its arguments, the environment, and the fixed network settings of
  * {@link GuestNat}. Built once per version and shared read-only; nothing per instance is in it.
  */
-final class NanosImageBuilder {
+public final class NanosImageBuilder {
     private final ArtifactCache cache;
 
-    NanosImageBuilder(Path cacheDirectory) {
+    public NanosImageBuilder(Path cacheDirectory) {
         this.cache = new ArtifactCache(cacheDirectory, "Nanos image");
     }
 
-    GuestImage build(FunctionManifest manifest, RootfsBuilder.Rootfs rootfs, NanosToolchain toolchain) {
+    public GuestImage build(FunctionManifest manifest, RootfsBuilder.Rootfs rootfs, NanosToolchain toolchain) {
         String nanosManifest = manifest(manifest, rootfs);
         String digest = digest(nanosManifest, rootfs, toolchain);
         Path target = cache.getOrBuild(manifest.name().value(), digest, "nanos.img", staging -> {
@@ -65,16 +65,13 @@ final class NanosImageBuilder {
         return text.toString();
     }
 
-    /** The function's environment; no callback URL, since instances are probed (see {@link NanosBackend}). */
+    /** The function's environment; no callback URL, since the Nanos backend probes its instances. */
     static Map<String, String> environment(FunctionManifest manifest) {
+        // Sorted: the image's bytes must not depend on the order the variables were added in.
         Map<String, String> env = new TreeMap<>();
-        env.put("HOST", "0.0.0.0");
-        env.put("PORT", Integer.toString(GuestNat.PORT));
         env.put("HOME", "/tmp");
-        if (manifest.runtime() == Runtime.GO) {
-            env.put("GOMAXPROCS", Integer.toString(manifest.goMaxProcs()));
-        }
-        env.putAll(manifest.env());
+        env.put("PORT", Integer.toString(GuestNat.PORT));
+        env.putAll(InstanceEnvironment.ofVersion(manifest, "0.0.0.0"));
         return env;
     }
 
