@@ -91,7 +91,7 @@ public final class NanosBackend implements SandboxBackend {
         namespaces.warmUpGuestNats();
         GuestKernel kernel = new GuestKernel(setup.toolchain().kernel(), "nanos " + setup.toolchain().version(), List.of(),
                 true);
-        return new MicrovmFunction(manifest, new NanosVmm(setup.qemu(), setup.accelerator(), setup.toolchain()), kernel,
+        return new MicrovmFunction(manifest, new QemuVmm(setup.qemu(), setup.accelerator(), QemuGuest.nanos(setup.toolchain())), kernel,
                 image, cgroups, namespaces);
     }
 

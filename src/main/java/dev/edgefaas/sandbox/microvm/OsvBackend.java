@@ -97,8 +97,8 @@ public final class OsvBackend implements SandboxBackend {
         if (manifest.network() == FunctionManifest.Network.ISOLATED) {
             namespaces.warmUpTaps();
         }
-        OsvVmm vmm = new OsvVmm(setup.qemu(), setup.accelerator(), setup.toolchain(),
-                GuestImageBuilder.environment(manifest), rootfs.args());
+        QemuVmm vmm = new QemuVmm(setup.qemu(), setup.accelerator(), QemuGuest.osv(setup.toolchain(),
+                GuestImageBuilder.environment(manifest), rootfs.args()));
         return new MicrovmFunction(manifest, vmm, kernel, image, cgroups, namespaces);
     }
 

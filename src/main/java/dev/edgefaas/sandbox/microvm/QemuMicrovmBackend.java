@@ -90,7 +90,8 @@ public final class QemuMicrovmBackend implements SandboxBackend {
         if (manifest.network() == FunctionManifest.Network.ISOLATED) {
             namespaces.warmUpTaps();
         }
-        return new MicrovmFunction(manifest, new QemuVmm(qemu, Accelerator.detect(qemu)), prepared.kernel(),
+        Accelerator accelerator = Accelerator.detect(qemu);
+        return new MicrovmFunction(manifest, new QemuVmm(qemu, accelerator, QemuGuest.linux(accelerator)), prepared.kernel(),
                 prepared.image(), cgroups, namespaces);
     }
 
