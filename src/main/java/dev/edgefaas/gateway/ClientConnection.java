@@ -101,6 +101,12 @@ final class ClientConnection implements Runnable {
             }
             return false;
         }
+        if (!response.committed() && body.failure() == null) {
+            // Every path of the handler answers; one that did not is a bug, and the client must not hang on it.
+            LOG.warning(() -> "no answer was given to " + head.method() + " " + head.rawPath());
+            ErrorResponses.send(response, 500, "the gateway gave no answer to this request");
+            return false;
+        }
         if (body.failure() != null) {
             if (!response.committed()) {
                 int status = body.failure() instanceof HttpFramingException framing ? framing.status() : 400;

@@ -22,6 +22,7 @@ import java.util.logging.Logger;
 final class InvocationListener implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(InvocationListener.class.getName());
     private static final int BACKLOG = 4096;
+    private static final Duration ACCEPT_BACKOFF = Duration.ofMillis(50);
 
     private final ServerSocket serverSocket;
     private final InvocationHandler handler;
@@ -62,10 +63,17 @@ final class InvocationListener implements AutoCloseable {
             try {
                 socket = serverSocket.accept();
             } catch (IOException e) {
-                if (!closed) {
-                    LOG.warning("the invocation listener stopped accepting connections: " + e);
+                if (closed) {
+                    return;
                 }
-                return;
+                // Out of file descriptors, say: keep listening, but let closing connections free some first.
+                LOG.warning("accepting an invocation connection failed: " + e);
+                try {
+                    Thread.sleep(ACCEPT_BACKOFF.toMillis());
+                } catch (InterruptedException interrupted) {
+                    return;
+                }
+                continue;
             }
             ClientConnection connection = new ClientConnection(socket, handler, metrics, connections::remove);
             connections.add(connection);
