@@ -97,6 +97,7 @@ final class ClientConnection implements Runnable {
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "answering " + head.method() + " " + head.rawPath() + " failed", e);
             if (!response.committed()) {
+                response.closeConnectionAfter();
                 ErrorResponses.send(response, 500, "the gateway failed while answering: " + e);
             }
             return false;
@@ -104,6 +105,7 @@ final class ClientConnection implements Runnable {
         if (!response.committed() && body.failure() == null) {
             // Every path of the handler answers; one that did not is a bug, and the client must not hang on it.
             LOG.warning(() -> "no answer was given to " + head.method() + " " + head.rawPath());
+            response.closeConnectionAfter();
             ErrorResponses.send(response, 500, "the gateway gave no answer to this request");
             return false;
         }
