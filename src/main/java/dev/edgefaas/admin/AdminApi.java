@@ -20,6 +20,7 @@ import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -83,7 +84,7 @@ public final class AdminApi implements HttpService {
 
     private void rejectName(ServerRequest request, ServerResponse response) {
         String raw = request.path().rawPath().substring("/api/functions/".length());
-        String name = java.net.URLDecoder.decode(raw, StandardCharsets.UTF_8);
+        String name = URLDecoder.decode(raw, StandardCharsets.UTF_8);
         String problem = FunctionName.problemWith(name);
         ObjectNode body = Json.MAPPER.createObjectNode()
                 .put("error", "name: " + (problem != null ? problem : "'" + name + "' is not a function name"))

@@ -1,5 +1,6 @@
 package dev.edgefaas.cli;
 
+import dev.edgefaas.bench.BenchPlatform;
 import dev.edgefaas.bench.experiment.BenchRunner;
 import dev.edgefaas.bench.experiment.Experiment;
 import dev.edgefaas.bench.experiment.ExperimentCatalog;
@@ -42,7 +43,7 @@ final class BenchReportCommand implements Callable<Integer> {
         Path directory = Files.createDirectories(options.outputDirectory());
         Path csv = directory.resolve("results.csv");
         System.err.println("report: " + experiments.size() + " experiments on " + sandboxes + " -> " + directory);
-        List<BenchRunner.Failure> failures = new BenchRunner(System.err, dev.edgefaas.bench.BenchPlatform.benchStateDirectory()).run(experiments, sandboxes, options.settings(), csv);
+        List<BenchRunner.Failure> failures = new BenchRunner(System.err, BenchPlatform.benchStateDirectory()).run(experiments, sandboxes, options.settings(), csv);
         List<String> caveats = new ArrayList<>(List.of(
                 "Start-up and idle cost are CPU time of the instance's cgroup: perf's instruction counters are not"
                         + " available on this host, and the paper counted instructions.",

@@ -1,5 +1,6 @@
 package dev.edgefaas.cli;
 
+import dev.edgefaas.bench.BenchPlatform;
 import dev.edgefaas.bench.experiment.BenchRunner;
 import dev.edgefaas.bench.experiment.Experiment;
 import java.nio.file.Files;
@@ -26,7 +27,7 @@ final class ExperimentCommand implements Callable<Integer> {
         Path directory = Files.createDirectories(options.outputDirectory());
         Path csv = directory.resolve("results.csv");
         System.err.println(experiment.name() + " (" + experiment.figure() + ") on " + sandboxes + " -> " + csv);
-        List<BenchRunner.Failure> failures = new BenchRunner(System.err, dev.edgefaas.bench.BenchPlatform.benchStateDirectory())
+        List<BenchRunner.Failure> failures = new BenchRunner(System.err, BenchPlatform.benchStateDirectory())
                 .run(List.of(experiment), sandboxes, options.settings(), csv);
         failures.forEach(f -> System.err.println("failed: " + f.experiment() + " on " + f.sandbox() + ": " + f.message()));
         System.out.println(csv);

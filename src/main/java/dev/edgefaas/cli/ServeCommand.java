@@ -1,5 +1,6 @@
 package dev.edgefaas.cli;
 
+import dev.edgefaas.function.Durations;
 import dev.edgefaas.function.FunctionManifest;
 import dev.edgefaas.function.ManifestException;
 import dev.edgefaas.function.ManifestParser;
@@ -17,8 +18,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -79,7 +80,7 @@ final class ServeCommand implements Callable<Integer> {
                 new GatewayServer.Listeners(host, port, adminHost, adminPort, PlatformConfig.CALLBACK_HOST, callbackPort),
                 stateDirectory != null ? stateDirectory : StateDirectory.defaultRoot(),
                 sandbox,
-                dev.edgefaas.function.Durations.parse("--shutdown-grace", shutdownGrace),
+                Durations.parse("--shutdown-grace", shutdownGrace),
                 networkPool, spareNamespaces, trustedProxies());
         Platform platform = Platform.start(config);
         CountDownLatch stopped = new CountDownLatch(1);

@@ -14,10 +14,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
@@ -50,7 +54,7 @@ final class FunctionPool {
     private final Condition changed = lock.newCondition();
     private final List<LiveInstance> instances = new ArrayList<>();
     /** Stops of retired instances still under way, which leave {@link #instances} at once. */
-    private final java.util.Set<CompletableFuture<Void>> stopping = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<CompletableFuture<Void>> stopping = ConcurrentHashMap.newKeySet();
     private boolean draining;
 
     FunctionPool(FunctionManifest manifest, PreparedFunction prepared, PoolContext context) {
@@ -152,7 +156,7 @@ final class FunctionPool {
         }
         long waitedNanos = System.nanoTime() - waitStart;
         String timing = instance.phases.serverTiming() + ", wait;desc=\"this request waited\";dur="
-                + String.format(java.util.Locale.ROOT, "%.3f", waitedNanos / 1e6);
+                + String.format(Locale.ROOT, "%.3f", waitedNanos / 1e6);
         return new Lease(this, instance, StartKind.COLD, timing);
     }
 
@@ -398,7 +402,7 @@ final class FunctionPool {
         for (CompletableFuture<Void> stop : List.copyOf(stopping)) {
             try {
                 stop.get(RETIRED_STOP_PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            } catch (ExecutionException | TimeoutException e) {
                 // A stop that fails or hangs has logged why; the reaper of a later run removes what it left.
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -413,7 +417,7 @@ final class FunctionPool {
     private static void awaitBootEnd(LiveInstance instance) {
         try {
             instance.booted.get(instance.phases.totalNanos() + Duration.ofMinutes(1).toNanos(), TimeUnit.NANOSECONDS);
-        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             // Failed boots clean up after themselves; a hung one is abandoned to its own timeout.
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -7,6 +7,7 @@ import dev.edgefaas.sandbox.SandboxInstance;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
@@ -52,7 +53,7 @@ final class LiveInstance {
 
     InstanceView view(String function, String sandboxName) {
         SandboxInstance ready = sandbox;
-        return new InstanceView(id, function, sandboxName, state.name().toLowerCase(java.util.Locale.ROOT),
+        return new InstanceView(id, function, sandboxName, state.name().toLowerCase(Locale.ROOT),
                 ready == null ? null : ready.endpoint().toString(),
                 ready == null ? OptionalLong.empty() : ready.pid(),
                 createdAt, coldStart, inFlight,

@@ -1,5 +1,7 @@
 package dev.edgefaas.dispatcher;
 
+import java.util.Locale;
+
 /** How a request was served, as the gateway reports it in {@code X-Start}. */
 public enum StartKind {
     /** The request waited for a new instance to start (its own, or one already booting). */
@@ -8,6 +10,6 @@ public enum StartKind {
     WARM;
 
     public String header() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 }

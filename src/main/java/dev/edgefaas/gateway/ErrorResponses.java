@@ -8,6 +8,7 @@ import io.helidon.webserver.http.ServerResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /** JSON error bodies, the same shape on every listener: {@code {"error": "...", "status": N}}. */
 public final class ErrorResponses {
@@ -37,7 +38,7 @@ public final class ErrorResponses {
     /** On the invocation listener, with extra fields such as {@code Retry-After}. */
     static void send(ClientResponse response, int status, String message, List<HeaderField> extra) throws ClientSideException {
         List<HeaderField> fields = extra.isEmpty() ? JSON_FIELDS
-                : java.util.stream.Stream.concat(JSON_FIELDS.stream(), extra.stream()).toList();
+                : Stream.concat(JSON_FIELDS.stream(), extra.stream()).toList();
         response.send(status, REASONS.getOrDefault(status, ""), fields, body(status, message));
     }
 

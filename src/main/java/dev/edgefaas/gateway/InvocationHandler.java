@@ -37,6 +37,7 @@ final class InvocationHandler {
             return;
         }
         Forwarder.Exchange exchange = forwarder.exchange(request, response, path);
+        String firstFailure = null;
         for (int attempt = 1; ; attempt++) {
             Lease lease;
             try {
@@ -68,6 +69,7 @@ final class InvocationHandler {
                     if (attempt == 1 && !exchange.bodyStarted()) {
                         LOG.fine(() -> "retrying " + request.head().method() + " " + request.head().rawPath()
                                 + " after instance " + lease.instanceId() + " failed");
+                        firstFailure = failure(lease);
                         continue;
                     }
                 }
@@ -75,13 +77,19 @@ final class InvocationHandler {
                 }
             }
             if (!response.committed()) {
-                ErrorResponses.send(response, 502, "instance " + lease.instanceId() + " of function '"
-                        + path.function() + "' failed to answer" + (attempt == 2 ? " (also on retry)" : "")
-                        + lease.exitDiagnosis().map(d -> ": it " + d.describe()).orElse(""));
+                // After a retry both failures are told: the second instance's exit may not be known yet.
+                ErrorResponses.send(response, 502, failure(lease)
+                        + (firstFailure != null ? " (on retry; on the first try, " + firstFailure + ")" : ""));
             }
             record(lease, 502, startNanos);
             return;
         }
+    }
+
+    /** {@code instance ID of function 'F' failed to answer[: it DIAGNOSIS]}. */
+    private static String failure(Lease lease) {
+        return "instance " + lease.instanceId() + " of function '" + lease.function() + "' failed to answer"
+                + lease.exitDiagnosis().map(d -> ": it " + d.describe()).orElse("");
     }
 
     private void record(Lease lease, int status, long startNanos) {

@@ -10,6 +10,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -68,12 +69,12 @@ public final class StateDirectory implements AutoCloseable {
     }
 
     /** The record named {@code id}, if this run or an earlier one wrote it. */
-    public java.util.Optional<InstanceRecord> recordOf(String id) {
+    public Optional<InstanceRecord> recordOf(String id) {
         Path file = instances.resolve(id + ".json");
         try {
-            return Files.exists(file) ? java.util.Optional.of(InstanceRecord.read(file)) : java.util.Optional.empty();
+            return Files.exists(file) ? Optional.of(InstanceRecord.read(file)) : Optional.empty();
         } catch (IOException e) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
     }
 

@@ -2,6 +2,7 @@ package dev.edgefaas.image;
 
 import dev.edgefaas.function.FunctionManifest;
 import dev.edgefaas.function.Runtime;
+import dev.edgefaas.host.Executables;
 import dev.edgefaas.image.BuildOutput;
 import dev.edgefaas.image.RootfsBuilder;
 import dev.edgefaas.sandbox.SandboxException;
@@ -47,7 +48,7 @@ public final class GuestArtifacts {
 
     /** Fails, saying how to fix it, unless the host has what building guests takes. */
     public static void checkTools() {
-        if (dev.edgefaas.host.Executables.find("mke2fs").isEmpty()) {
+        if (Executables.find("mke2fs").isEmpty()) {
             throw new SandboxException("mke2fs is not installed: apt-get install -y e2fsprogs");
         }
         if (!Files.isRegularFile(guestInit())) {

@@ -1,5 +1,7 @@
 package dev.edgefaas.sandbox;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -11,7 +13,7 @@ import java.util.Map;
  */
 public record Availability(boolean usable, String summary, Map<String, String> details) {
     public Availability {
-        details = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(details));
+        details = Collections.unmodifiableMap(new LinkedHashMap<>(details));
     }
 
     public static Availability usable(String summary, Map<String, String> details) {

@@ -2,6 +2,7 @@ package dev.edgefaas.sandbox;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The phases of one cold start, as the backend passes them ({@code prepare}, {@code spawn},
@@ -48,7 +49,7 @@ public final class ColdStartPhases {
             if (!value.isEmpty()) {
                 value.append(", ");
             }
-            value.append(phase.name()).append(";dur=").append(String.format(java.util.Locale.ROOT, "%.3f", phase.millis()));
+            value.append(phase.name()).append(";dur=").append(String.format(Locale.ROOT, "%.3f", phase.millis()));
         }
         return value.toString();
     }

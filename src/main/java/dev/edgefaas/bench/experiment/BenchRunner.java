@@ -5,6 +5,8 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -16,8 +18,8 @@ public final class BenchRunner {
     private static final Logger LOG = Logger.getLogger(BenchRunner.class.getName());
 
     private final PrintStream console;
-    private final java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
-    private final java.util.function.Function<String, BenchPlatform> platforms;
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private final Function<String, BenchPlatform> platforms;
 
     /** A runner whose platforms keep their state in {@code stateDirectory} (the reaper cleans up after an interrupted run). */
     public BenchRunner(PrintStream console, Path stateDirectory) {
@@ -29,7 +31,7 @@ public final class BenchRunner {
         this(console, BenchPlatform::new);
     }
 
-    private BenchRunner(PrintStream console, java.util.function.Function<String, BenchPlatform> platforms) {
+    private BenchRunner(PrintStream console, Function<String, BenchPlatform> platforms) {
         this.console = console;
         this.platforms = platforms;
     }

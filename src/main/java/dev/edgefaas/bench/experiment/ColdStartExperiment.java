@@ -2,6 +2,7 @@ package dev.edgefaas.bench.experiment;
 
 import dev.edgefaas.bench.KeepAliveConnection;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -50,7 +51,7 @@ public final class ColdStartExperiment implements Experiment {
                 context.awaitNoInstances(function);
                 context.step(language + " " + rep);
             }
-            context.platform().platform().dispatcher().remove(function, java.time.Duration.ofSeconds(10));
+            context.platform().platform().dispatcher().remove(function, Duration.ofSeconds(10));
         }
     }
 }

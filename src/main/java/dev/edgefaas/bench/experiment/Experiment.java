@@ -1,5 +1,8 @@
 package dev.edgefaas.bench.experiment;
 
+import java.util.List;
+import java.util.stream.IntStream;
+
 /**
  * One measurement of the paper's section 4, run against one sandbox at a time. It assumes
  * nothing about the sandbox beyond the SPI, so a sandbox added later joins it unchanged.
@@ -26,8 +29,8 @@ public interface Experiment {
      */
     record Settings(int reps, boolean quick) {
         /** The paper's instance counts: 10, 20, ... up to {@code max}. */
-        static java.util.List<Integer> tens(int max) {
-            return java.util.stream.IntStream.rangeClosed(1, max / 10).map(i -> i * 10).boxed().toList();
+        static List<Integer> tens(int max) {
+            return IntStream.rangeClosed(1, max / 10).map(i -> i * 10).boxed().toList();
         }
     }
 }

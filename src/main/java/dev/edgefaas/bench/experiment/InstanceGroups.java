@@ -2,6 +2,9 @@ package dev.edgefaas.bench.experiment;
 
 import dev.edgefaas.host.cgroup.Cgroup;
 import dev.edgefaas.host.cgroup.CgroupLayout;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -36,12 +39,12 @@ final class InstanceGroups {
     /** The host's available memory, from {@code /proc/meminfo}, in MiB. */
     static double memAvailableMib() {
         try {
-            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/meminfo"))) {
+            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
                 if (line.startsWith("MemAvailable:")) {
                     return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
                 }
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return Double.NaN;
         }
         return Double.NaN;

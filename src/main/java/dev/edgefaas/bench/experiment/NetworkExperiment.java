@@ -4,6 +4,7 @@ import dev.edgefaas.bench.KeepAliveConnection;
 import dev.edgefaas.bench.LoadRun;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -84,7 +85,7 @@ public final class NetworkExperiment implements Experiment {
                         HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(uri).build(),
                                 HttpResponse.BodyHandlers.ofInputStream());
                         try (InputStream body = response.body()) {
-                            bytes.addAndGet(body.transferTo(java.io.OutputStream.nullOutputStream()));
+                            bytes.addAndGet(body.transferTo(OutputStream.nullOutputStream()));
                         }
                     }
                 } catch (IOException | InterruptedException e) {

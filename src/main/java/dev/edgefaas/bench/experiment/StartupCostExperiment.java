@@ -1,6 +1,7 @@
 package dev.edgefaas.bench.experiment;
 
 import dev.edgefaas.dispatcher.InstanceView;
+import java.time.Duration;
 
 /**
  * Fig. 5: resources used to bring an instance to ready. Instructions need perf's hardware
@@ -38,11 +39,11 @@ public final class StartupCostExperiment implements Experiment {
                 int repetition = rep;
                 InstanceGroups.cpuTime(instance.id()).ifPresent(cpu ->
                         context.emit(language, "", repetition, "cpu_time", cpu.toNanos() / 1e6, "ms"));
-                context.platform().platform().dispatcher().remove(function, java.time.Duration.ofSeconds(10));
+                context.platform().platform().dispatcher().remove(function, Duration.ofSeconds(10));
                 context.platform().deploySample("hello-" + language, function, "\"max-instances\": 1, \"keepalive\": \"1h\"");
                 context.step(language + " " + rep);
             }
-            context.platform().platform().dispatcher().remove(function, java.time.Duration.ofSeconds(10));
+            context.platform().platform().dispatcher().remove(function, Duration.ofSeconds(10));
         }
     }
 }

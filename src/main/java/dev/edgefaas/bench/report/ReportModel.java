@@ -1,6 +1,7 @@
 package dev.edgefaas.bench.report;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -43,7 +44,7 @@ public record ReportModel(String title, Map<String, String> machine, List<String
             Map.entry("warm-overhead", "Warm request through the gateway (§3)"));
 
     public ReportModel {
-        machine = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(machine));
+        machine = Collections.unmodifiableMap(new LinkedHashMap<>(machine));
         caveats = List.copyOf(caveats);
         sections = List.copyOf(sections);
         notDrawn = List.copyOf(notDrawn);

@@ -2,6 +2,7 @@ package dev.edgefaas.host.network;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Keeps one platform's instances in network namespaces away from the host: packets arriving on
@@ -20,7 +21,7 @@ final class HostFirewall {
 
     /** The firewall of the links whose names start with {@code interfacePrefix}. */
     HostFirewall(String interfacePrefix) {
-        this.chain = CHAIN_PREFIX + interfacePrefix.toUpperCase(java.util.Locale.ROOT);
+        this.chain = CHAIN_PREFIX + interfacePrefix.toUpperCase(Locale.ROOT);
         this.jump = List.of("INPUT", "-i", interfacePrefix + "+", "-j", chain);
         this.noForwarding = List.of("FORWARD", "-i", interfacePrefix + "+", "-j", "DROP");
     }

@@ -39,7 +39,7 @@ public final class NamespacePool implements AutoCloseable {
     private final Spares tapSpares = new Spares(Kind.TAP);
     private final Spares guestNatSpares = new Spares(Kind.GUEST_NAT);
     /** The callback port this pool let through the firewall, 0 before the first instance. */
-    private final java.util.concurrent.atomic.AtomicInteger allowedCallbackPort = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger allowedCallbackPort = new AtomicInteger();
     private volatile boolean closed;
 
     private record Entry(InstanceNetwork network, InstanceRecord record) {

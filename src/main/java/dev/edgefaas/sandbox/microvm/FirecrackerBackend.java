@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -120,7 +121,7 @@ public final class FirecrackerBackend implements SandboxBackend {
     static void requireVmlinux(GuestKernel kernel) {
         byte[] head = new byte[4];
         try (InputStream in = Files.newInputStream(kernel.image())) {
-            if (in.readNBytes(head, 0, 4) == 4 && java.util.Arrays.equals(head, ELF_MAGIC)) {
+            if (in.readNBytes(head, 0, 4) == 4 && Arrays.equals(head, ELF_MAGIC)) {
                 return;
             }
         } catch (IOException e) {

@@ -3,6 +3,7 @@ package dev.edgefaas.sandbox.microvm;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.edgefaas.image.GuestKernels;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -62,7 +63,7 @@ record FirecrackerConfig(
      * network and the instance's settings; Firecracker adds the virtio-mmio devices itself.
      */
     static String bootArguments(Vmm.MicrovmLaunch launch) {
-        List<String> arguments = new java.util.ArrayList<>(List.of("console=ttyS0", "quiet", "reboot=k", "panic=1",
+        List<String> arguments = new ArrayList<>(List.of("console=ttyS0", "quiet", "reboot=k", "panic=1",
                 "pci=off", "ip=" + launch.network().kernelIpParameter()));
         arguments.addAll(GuestKernels.extraArguments());
         arguments.addAll(launch.instanceEnvironment());

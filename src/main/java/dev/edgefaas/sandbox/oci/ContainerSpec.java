@@ -1,6 +1,7 @@
 package dev.edgefaas.sandbox.oci;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -35,7 +36,7 @@ record ContainerSpec(List<String> args, List<String> env, Path rootfs, String ho
                 new OciSpec.Mount("/dev/shm", "tmpfs", "shm", List.of("nosuid", "noexec", "nodev", "mode=1777", TMPFS_SIZE)),
                 new OciSpec.Mount("/sys", "sysfs", "sysfs", List.of("nosuid", "noexec", "nodev", "ro")),
                 new OciSpec.Mount("/tmp", "tmpfs", "tmpfs", List.of("nosuid", "nodev", "mode=1777", TMPFS_SIZE)));
-        List<OciSpec.Namespace> namespaces = new java.util.ArrayList<>(List.of(
+        List<OciSpec.Namespace> namespaces = new ArrayList<>(List.of(
                 OciSpec.Namespace.fresh("pid"), OciSpec.Namespace.fresh("ipc"),
                 OciSpec.Namespace.fresh("uts"), OciSpec.Namespace.fresh("mount")));
         if (networkNamespace != null) {

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Runs each instance as an OCI container through a runtime's CLI, with no container engine in
@@ -33,7 +34,7 @@ public final class OciBackend implements SandboxBackend {
     private final Path cacheDirectory;
     private final NamespacePool namespaces;
     /** Detections by runtime, shared by every backend of this JVM: the host does not change under it. */
-    private static final Map<String, Object> DETECTED = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<String, Object> DETECTED = new ConcurrentHashMap<>();
 
     /**
      * @param namespaces the shared pool of network namespaces; null where the backend only probes ({@code doctor})

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -68,14 +69,14 @@ record OciRuntime(String name, Path binary, String version, Path stateRoot, List
         return wrapped;
     }
 
-    static java.util.Optional<Path> onPath(String name) {
+    static Optional<Path> onPath(String name) {
         for (String directory : (System.getenv().getOrDefault("PATH", "") + ":/usr/sbin:/sbin").split(":")) {
             Path candidate = Path.of(directory.isEmpty() ? "." : directory, name);
             if (Files.isExecutable(candidate)) {
-                return java.util.Optional.of(candidate);
+                return Optional.of(candidate);
             }
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     /** Runs a short command and returns its output; throws with the output if it fails or hangs. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.edgefaas.function.FunctionManifest;
 import dev.edgefaas.function.ManifestDefaults;
 import dev.edgefaas.host.cgroup.CgroupLayout;
+import dev.edgefaas.host.cgroup.Cgroups;
 import dev.edgefaas.host.network.InstanceNetwork;
 import dev.edgefaas.host.network.NamespacePool;
 import dev.edgefaas.image.RootfsBuilder;
@@ -64,7 +65,7 @@ public final class RawContainerRun {
             if (process != null) {
                 process.waitFor();
             }
-            dev.edgefaas.host.cgroup.Cgroups.removeEverywhere(id);
+            Cgroups.removeEverywhere(id);
             namespaces.release(network);
         }
     }

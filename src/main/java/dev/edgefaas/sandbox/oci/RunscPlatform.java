@@ -1,13 +1,14 @@
 package dev.edgefaas.sandbox.oci;
 
 import dev.edgefaas.sandbox.SandboxException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Chooses gVisor's platform by probing rather than assuming: systrap, then kvm, then ptrace, the
@@ -52,7 +53,7 @@ final class RunscPlatform {
         List<String> command = List.of(binary.toString(), "--platform=" + platform, "--network=none",
                 "--root", OciRuntime.stateRoot("runsc-probe").toString(), "do", "true");
         try {
-            java.time.Instant started = java.time.Instant.now();
+            Instant started = Instant.now();
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
             if (!process.waitFor(PROBE_SECONDS, TimeUnit.SECONDS)) {
                 // Kill the probe and its sandbox and wait, so no probe outlives its timeout. The sandbox
@@ -76,7 +77,7 @@ final class RunscPlatform {
     }
 
     /** {@code runsc do} sandboxes of {@code platform} started since {@code since}: the probe's own. */
-    private static void killProbeSandboxes(String platform, java.time.Instant since) {
+    private static void killProbeSandboxes(String platform, Instant since) {
         ProcessHandle.allProcesses()
                 .filter(p -> p.info().commandLine().map(c -> c.startsWith("runsc-sandbox")
                         && c.contains("--platform=" + platform) && c.contains("runsc-do")).orElse(false))
