@@ -64,7 +64,7 @@ final class ClientResponse {
     /** A complete answer whose body is in memory. */
     void send(int status, String reason, List<HeaderField> fields, byte[] body) throws ClientSideException {
         try {
-            writeHead(status, reason, fields, headRequest ? -2 : body.length, body.length);
+            writeHead(status, reason, fields, body.length, false);
             if (!headRequest) {
                 toClient.write(body);
             }
@@ -82,7 +82,7 @@ final class ClientResponse {
     void sendWithoutBody(int status, String reason, List<HeaderField> fields, long contentLength) throws ClientSideException {
         try {
             boolean announcesLength = headRequest || status == 304;
-            writeHead(status, reason, fields, announcesLength ? -2 : 0, contentLength);
+            writeHead(status, reason, fields, announcesLength ? contentLength : 0, false);
             toClient.flush();
         } catch (IOException e) {
             throw new ClientSideException(e);
@@ -98,14 +98,15 @@ final class ClientResponse {
     OutputStream startBody(int status, String reason, List<HeaderField> fields, long contentLength) throws ClientSideException {
         try {
             if (headRequest) {
-                writeHead(status, reason, fields, -2, contentLength);
+                writeHead(status, reason, fields, contentLength, false);
                 return OutputStream.nullOutputStream();
             }
             boolean chunked = contentLength < 0 && !http10;
             if (contentLength < 0 && http10) {
+                // No chunked coding in HTTP/1.0: the body ends where the connection does.
                 closeAfter = true;
             }
-            writeHead(status, reason, fields, chunked ? -1 : contentLength, contentLength);
+            writeHead(status, reason, fields, contentLength, chunked);
             OutputStream body = chunked ? new ChunkedOutputStream(toClient) : new FilterOutputStream(toClient) {
                 @Override
                 public void write(byte[] buffer, int offset, int length) throws IOException {
@@ -124,11 +125,11 @@ final class ClientResponse {
     }
 
     /**
-     * @param framing     &gt;= 0: Content-Length of that; -1: chunked; -2: no framing field (HEAD, 304)
-     *                    other than {@code passLength}
-     * @param passLength  for framing -2, the Content-Length to announce if &gt;= 0
+     * @param contentLength the Content-Length to announce (for HEAD and 304 too, with no body
+     *                      following), or -1 for none: chunked, or close-delimited
+     * @param chunked       whether the body follows in chunks
      */
-    private void writeHead(int status, String reason, List<HeaderField> fields, long framing, long passLength)
+    private void writeHead(int status, String reason, List<HeaderField> fields, long contentLength, boolean chunked)
             throws IOException {
         if (committed) {
             throw new IllegalStateException("a response was already sent for this request");
@@ -150,12 +151,10 @@ final class ClientResponse {
             head.append("Date: ").append(HttpDate.now()).append("\r\n");
         }
         boolean bodiless = status < 200 || status == 204;
-        if (framing >= 0 && !bodiless) {
-            head.append("Content-Length: ").append(framing).append("\r\n");
-        } else if (framing == -1) {
+        if (chunked) {
             head.append("Transfer-Encoding: chunked\r\n");
-        } else if (framing == -2 && passLength >= 0 && !bodiless) {
-            head.append("Content-Length: ").append(passLength).append("\r\n");
+        } else if (contentLength >= 0 && !bodiless) {
+            head.append("Content-Length: ").append(contentLength).append("\r\n");
         }
         if (closeAfter) {
             head.append("Connection: close\r\n");

@@ -14,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -113,6 +114,33 @@ class ForwardingTest {
         assertThat(response.headers().firstValue("X-Request-Framing")).hasValue("chunked");
         assertThat(empty.statusCode()).isEqualTo(204);
         assertThat(empty.body()).isEmpty();
+    }
+
+    @Test
+    void aChunkedAnswerReachesAnHttp10ClientUnchunkedAndEndsWithTheConnection() throws Exception {
+        Path script = Files.createTempFile("chunky10-", ".js");
+        Files.writeString(script, """
+                const http = require('http');
+                http.createServer((req, res) => {
+                  res.write('part1-');
+                  setTimeout(() => res.end('end'), 10);
+                }).listen(process.env.PORT, process.env.HOST, () => {
+                  http.get(process.env.EDGEFAAS_CALLBACK_URL, r => r.resume());
+                });
+                """);
+        platform.deploy("chunky10", "{\"runtime\": \"node\", \"artifact\": \"" + script + "\"}");
+
+        String response;
+        try (Socket socket = new Socket("127.0.0.1", platform.platform().port())) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write("GET /function/chunky10/ HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+        String head = response.substring(0, response.indexOf("\r\n\r\n")).toLowerCase(Locale.ROOT);
+
+        assertThat(head).startsWith("http/1.1 200").contains("connection: close")
+                .doesNotContain("transfer-encoding").doesNotContain("content-length");
+        assertThat(response.substring(response.indexOf("\r\n\r\n") + 4)).isEqualTo("part1-end");
     }
 
     @Test
