@@ -6,7 +6,6 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The header fields a client request is forwarded to an instance with: the client's end-to-end
@@ -24,7 +23,7 @@ final class ForwardedFields {
 
     static List<HeaderField> of(ClientRequest request, TrustedProxies trustedProxies) {
         RequestHead head = request.head();
-        HopByHopHeaders hopByHop = HopByHopHeaders.withConnectionValues(connectionValues(head));
+        HopByHopHeaders hopByHop = HopByHopHeaders.withConnectionOptions(head.connectionOptions());
         boolean trusted = trustedProxies.trusts(request.peer());
         String host = head.host();
         List<HeaderField> fields = new ArrayList<>(head.fields().size() + 8);
@@ -70,20 +69,18 @@ final class ForwardedFields {
 
         /** Whether {@code field} is one the gateway owns (and so is not copied as it is). */
         boolean take(HeaderField field, boolean trusted) {
-            String name = field.name();
-            if (name.length() < 9 || !(name.charAt(0) == 'x' || name.charAt(0) == 'X' || name.charAt(0) == 'f'
-                    || name.charAt(0) == 'F')) {
+            if (field.is("x-forwarded-for")) {
+                forwardedFor = trusted ? join(forwardedFor, field.value()) : null;
+            } else if (field.is("x-forwarded-host")) {
+                forwardedHost = trusted && forwardedHost == null ? field.value() : forwardedHost;
+            } else if (field.is("x-forwarded-proto")) {
+                forwardedProto = trusted && forwardedProto == null ? field.value() : forwardedProto;
+            } else if (field.is("forwarded")) {
+                forwarded = trusted ? join(forwarded, field.value()) : null;
+            } else if (field.is("x-real-ip")) {
+                realIp = trusted && realIp == null ? field.value() : realIp;
+            } else {
                 return false;
-            }
-            switch (name.toLowerCase(Locale.ROOT)) {
-                case "x-forwarded-for" -> forwardedFor = trusted ? join(forwardedFor, field.value()) : null;
-                case "x-forwarded-host" -> forwardedHost = trusted && forwardedHost == null ? field.value() : forwardedHost;
-                case "x-forwarded-proto" -> forwardedProto = trusted && forwardedProto == null ? field.value() : forwardedProto;
-                case "forwarded" -> forwarded = trusted ? join(forwarded, field.value()) : null;
-                case "x-real-ip" -> realIp = trusted && realIp == null ? field.value() : realIp;
-                default -> {
-                    return false;
-                }
             }
             return true;
         }
@@ -91,19 +88,6 @@ final class ForwardedFields {
         private static String join(String earlier, String value) {
             return earlier == null ? value : earlier + ", " + value;
         }
-    }
-
-    private static List<String> connectionValues(RequestHead head) {
-        List<String> values = null;
-        for (HeaderField field : head.fields()) {
-            if (field.is("connection")) {
-                if (values == null) {
-                    values = new ArrayList<>(2);
-                }
-                values.add(field.value());
-            }
-        }
-        return values == null ? List.of() : values;
     }
 
     private static boolean hasField(RequestHead head, String name) {

@@ -133,13 +133,7 @@ final class Forwarder implements AutoCloseable {
     }
 
     private static List<HeaderField> responseFields(ResponseHead head, Lease lease) {
-        List<String> connectionValues = new ArrayList<>(1);
-        for (HeaderField field : head.fields()) {
-            if (field.is("connection")) {
-                connectionValues.add(field.value());
-            }
-        }
-        HopByHopHeaders hopByHop = HopByHopHeaders.withConnectionValues(connectionValues);
+        HopByHopHeaders hopByHop = HopByHopHeaders.withConnectionOptions(head.connectionOptions());
         List<HeaderField> fields = new ArrayList<>(head.fields().size() + 3);
         for (HeaderField field : head.fields()) {
             if (!hopByHop.contains(field.name())) {

@@ -1,5 +1,6 @@
 package dev.edgefaas.gateway;
 
+import dev.edgefaas.http.ConnectionOptions;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
@@ -34,18 +35,15 @@ final class HopByHopHeaders {
         this.named = named;
     }
 
-    /** The hop-by-hop set of one message whose {@code Connection} field values are {@code connectionValues}. */
-    static HopByHopHeaders withConnectionValues(Iterable<String> connectionValues) {
+    /** The hop-by-hop set of one message whose {@code Connection} options ({@link ConnectionOptions}) are {@code options}. */
+    static HopByHopHeaders withConnectionOptions(Set<String> options) {
         Set<String> named = null;
-        for (String value : connectionValues) {
-            for (String token : value.split(",")) {
-                String name = token.trim().toLowerCase(Locale.ROOT);
-                if (!name.isEmpty() && !ALWAYS.contains(name) && !PROTECTED.contains(name)) {
-                    if (named == null) {
-                        named = new TreeSet<>();
-                    }
-                    named.add(name);
+        for (String name : options) {
+            if (!ALWAYS.contains(name) && !PROTECTED.contains(name)) {
+                if (named == null) {
+                    named = new TreeSet<>();
                 }
+                named.add(name);
             }
         }
         return named == null ? STANDARD : new HopByHopHeaders(named);

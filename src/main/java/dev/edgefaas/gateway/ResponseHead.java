@@ -1,16 +1,18 @@
 package dev.edgefaas.gateway;
 
+import dev.edgefaas.http.ConnectionOptions;
 import dev.edgefaas.http.HeaderField;
 import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * The status line and header fields of an instance's answer, and how its body is delimited
  * (RFC 9112 section 6.3, https://www.rfc-editor.org/rfc/rfc9112#section-6.3).
  */
 record ResponseHead(int status, String reason, List<HeaderField> fields, Framing framing, long contentLength,
-                    boolean connectionClose) {
+                    Set<String> connectionOptions, boolean connectionClose) {
 
     /** How the body ends. */
     enum Framing { NONE, FIXED, CHUNKED, UNTIL_CLOSE }
@@ -19,7 +21,6 @@ record ResponseHead(int status, String reason, List<HeaderField> fields, Framing
     static ResponseHead of(int status, String reason, List<HeaderField> fields, boolean headRequest) throws IOException {
         long contentLength = -1;
         boolean chunked = false;
-        boolean close = false;
         boolean sawTransferEncoding = false;
         for (HeaderField field : fields) {
             if (field.is("content-length")) {
@@ -32,8 +33,6 @@ record ResponseHead(int status, String reason, List<HeaderField> fields, Framing
                 // Chunked is the final coding or the body runs to the connection's close (RFC 9112 section 6.3).
                 chunked = field.value().toLowerCase(Locale.ROOT).strip().endsWith("chunked");
                 sawTransferEncoding = true;
-            } else if (field.is("connection")) {
-                close = field.value().toLowerCase(Locale.ROOT).contains("close");
             }
         }
         Framing framing;
@@ -46,8 +45,9 @@ record ResponseHead(int status, String reason, List<HeaderField> fields, Framing
         } else {
             framing = Framing.UNTIL_CLOSE;
         }
-        return new ResponseHead(status, reason, List.copyOf(fields), framing, contentLength,
-                close || framing == Framing.UNTIL_CLOSE);
+        Set<String> options = ConnectionOptions.of(fields);
+        return new ResponseHead(status, reason, List.copyOf(fields), framing, contentLength, options,
+                options.contains("close") || framing == Framing.UNTIL_CLOSE);
     }
 
     private static long parseLength(String value) throws IOException {

@@ -1,6 +1,7 @@
 package dev.edgefaas.http;
 
 import java.util.List;
+import java.util.Set;
 
 /**
  * A request's line and fields as {@link RequestHeadReader} accepted them, with what they mean
@@ -15,11 +16,13 @@ import java.util.List;
  *                      field; null only for an HTTP/1.0 request without one
  * @param framing       how the body is delimited
  * @param contentLength the body's length for {@link BodyFraming#FIXED}, else 0 or -1 (chunked)
+ * @param connectionOptions the options of its Connection fields ({@link ConnectionOptions})
  * @param keepAlive     whether the client lets the connection carry another request after this one
  * @param expectContinue the client waits for {@code 100 Continue} before it sends the body
  */
 public record RequestHead(String method, String target, boolean http10, List<HeaderField> fields, String host,
-                          BodyFraming framing, long contentLength, boolean keepAlive, boolean expectContinue) {
+                          BodyFraming framing, long contentLength, Set<String> connectionOptions, boolean keepAlive,
+                          boolean expectContinue) {
 
     /** How a request body is delimited (RFC 9112 section 6.3). */
     public enum BodyFraming { NONE, FIXED, CHUNKED }

@@ -4,7 +4,7 @@ import dev.edgefaas.http.RequestHead.BodyFraming;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
+import java.util.Set;
 
 /**
  * Reads one request head and rejects, as {@link HttpFramingException}, everything RFC 9112
@@ -66,8 +66,6 @@ public final class RequestHeadReader {
         int hosts = 0;
         String contentLength = null;
         String transferEncoding = null;
-        boolean close = false;
-        boolean keepAlive = false;
         boolean expectContinue = false;
         for (HeaderField field : fields) {
             String name = field.name();
@@ -84,12 +82,6 @@ public final class RequestHeadReader {
                     throw new HttpFramingException(400, "the request has more than one Transfer-Encoding field");
                 }
                 transferEncoding = field.value();
-            } else if (name.equalsIgnoreCase("connection")) {
-                for (String token : field.value().split(",")) {
-                    String option = token.trim().toLowerCase(Locale.ROOT);
-                    close |= option.equals("close");
-                    keepAlive |= option.equals("keep-alive");
-                }
             } else if (name.equalsIgnoreCase("expect")) {
                 if (!field.value().equalsIgnoreCase("100-continue")) {
                     throw new HttpFramingException(417, "the only expectation served is 100-continue, not '"
@@ -130,9 +122,11 @@ public final class RequestHeadReader {
             length = parseContentLength(contentLength);
             framing = length > 0 ? BodyFraming.FIXED : BodyFraming.NONE;
         }
-        boolean persistent = line.http10() ? keepAlive && !close : !close;
+        Set<String> options = ConnectionOptions.of(fields);
+        boolean close = options.contains("close");
+        boolean persistent = line.http10() ? options.contains("keep-alive") && !close : !close;
         return new RequestHead(line.method(), line.target(), line.http10(), fields, effectiveHost, framing, length,
-                persistent, expectContinue && !line.http10() && framing != BodyFraming.NONE);
+                options, persistent, expectContinue && !line.http10() && framing != BodyFraming.NONE);
     }
 
     /** {@code 1*DIGIT}: no sign, no list (RFC 9112 section 6.3 item 5), no overflow. */
