@@ -47,11 +47,6 @@ final class ClientBody extends BulkInputStream {
         return finished;
     }
 
-    /** Whether the client waits for 100 Continue that was never sent: it may never send the body. */
-    boolean continuePending() {
-        return continuePending;
-    }
-
     /** The client's failure while its body was read, or null. */
     IOException failure() {
         return failure;

@@ -57,7 +57,7 @@ final class ClientConnection implements Runnable {
     public void run() {
         try (socket) {
             socket.setTcpNoDelay(true);
-            LineReader fromClient = new LineReader(socket.getInputStream(), BUFFER, RequestHeadReader.MAX_FIELD_BYTES);
+            LineReader fromClient = new LineReader(socket.getInputStream(), BUFFER);
             OutputStream toClient = new BufferedOutputStream(socket.getOutputStream(), BUFFER);
             InetAddress peer = ((InetSocketAddress) socket.getRemoteSocketAddress()).getAddress();
             while (serveOne(fromClient, toClient, peer)) {

@@ -41,7 +41,7 @@ final class InstanceConnection implements AutoCloseable {
     private InstanceConnection(URI endpoint, Socket socket) throws IOException {
         this.endpoint = endpoint;
         this.socket = socket;
-        this.fromInstance = new LineReader(socket.getInputStream(), BUFFER, MAX_LINE);
+        this.fromInstance = new LineReader(socket.getInputStream(), BUFFER);
         this.toInstance = new BufferedOutputStream(socket.getOutputStream(), BUFFER);
     }
 

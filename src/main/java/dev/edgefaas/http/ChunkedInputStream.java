@@ -54,10 +54,6 @@ public final class ChunkedInputStream extends BulkInputStream {
         return n;
     }
 
-    public boolean finished() {
-        return finished;
-    }
-
     /** {@code chunk-size [ chunk-ext ] CRLF}; the extensions are checked and dropped. */
     private long nextChunkSize() throws IOException {
         String line = in.readHeadLine(MAX_CHUNK_LINE, 400);

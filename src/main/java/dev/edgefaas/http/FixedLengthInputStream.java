@@ -31,8 +31,4 @@ public final class FixedLengthInputStream extends BulkInputStream {
         remaining -= n;
         return n;
     }
-
-    public boolean finished() {
-        return remaining == 0;
-    }
 }

@@ -1,6 +1,5 @@
 package dev.edgefaas.http;
 
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -12,50 +11,12 @@ import java.io.InputStream;
 public final class LineReader extends InputStream {
     private final InputStream in;
     private final byte[] buffer;
-    private final int maxLine;
     private int position;
     private int limit;
 
-    public LineReader(InputStream in, int bufferSize, int maxLine) {
+    public LineReader(InputStream in, int bufferSize) {
         this.in = in;
         this.buffer = new byte[bufferSize];
-        this.maxLine = maxLine;
-    }
-
-    /** The next line without its CR LF, as ISO-8859-1; null at end of stream before any byte of it. */
-    public String readLine() throws IOException {
-        StringBuilder spill = null;
-        while (true) {
-            for (int i = position; i < limit; i++) {
-                if (buffer[i] == '\n') {
-                    int end = i > position && buffer[i - 1] == '\r' ? i - 1 : i;
-                    String tail = new String(buffer, 0, position, end - position);
-                    position = i + 1;
-                    if (spill == null) {
-                        return tail;
-                    }
-                    spill.append(tail);
-                    int length = spill.length();
-                    return length > 0 && spill.charAt(length - 1) == '\r' ? spill.substring(0, length - 1) : spill.toString();
-                }
-            }
-            if (limit > position) {
-                if (spill == null) {
-                    spill = new StringBuilder();
-                }
-                spill.append(new String(buffer, 0, position, limit - position));
-                if (spill.length() > maxLine) {
-                    throw new IOException("a header line is longer than " + maxLine + " bytes");
-                }
-                position = limit;
-            }
-            if (!fill()) {
-                if (spill == null) {
-                    return null;
-                }
-                throw new EOFException("the connection closed in the middle of a line");
-            }
-        }
     }
 
     /**
