@@ -10,14 +10,11 @@ import dev.edgefaas.host.StateDirectory;
 import dev.edgefaas.platform.Platform;
 import dev.edgefaas.platform.PlatformConfig;
 import dev.edgefaas.platform.SampleFunctions;
-import dev.edgefaas.platform.SandboxCatalog;
-import dev.edgefaas.sandbox.SandboxBackend;
 import dev.edgefaas.sandbox.SandboxException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
@@ -111,17 +108,15 @@ final class ServeCommand implements Callable<Integer> {
             throw new SandboxException("the sample functions are not built in " + SampleFunctions.functionsDirectory()
                     + ": run ./edgefaas (which builds them) or ./mvnw package, or pass --no-samples");
         }
-        Map<String, SandboxBackend> backends = SandboxCatalog.probeOnly();
         SampleFunctions.manifests().forEach((name, json) -> {
             FunctionManifest manifest = platform.parser().parse(name, json, SampleFunctions.functionsDirectory());
-            SandboxBackend backend = backends.get(manifest.sandbox());
-            if (backend != null && !backend.runs(manifest.runtime())) {
+            if (platform.dispatcher().sandboxRefusesRuntime(manifest)) {
                 // OSv runs no Node.js: serve the samples it can run rather than none.
                 System.err.println("edgefaas: sample " + name + " left out: " + manifest.sandbox() + " does not run "
                         + manifest.runtime().key() + " functions");
                 return;
             }
-            platform.deploy(name, json, SampleFunctions.functionsDirectory());
+            platform.dispatcher().deploy(manifest);
         });
     }
 

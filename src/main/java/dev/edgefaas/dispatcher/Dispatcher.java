@@ -61,6 +61,15 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     /**
+     * Whether {@code manifest}'s sandbox is one of this platform's and does not run its runtime
+     * (OSv runs no Node.js). An unknown sandbox is left to {@link #deploy} to refuse, with its message.
+     */
+    public boolean sandboxRefusesRuntime(FunctionManifest manifest) {
+        SandboxBackend backend = backends.get(manifest.sandbox());
+        return backend != null && !backend.runs(manifest.runtime());
+    }
+
+    /**
      * Deploys {@code manifest}, replacing a function of the same name: new requests go to the new
      * version at once, the old one's instances drain in the background.
      *
