@@ -1,6 +1,7 @@
 package dev.edgefaas.bench;
 
 import dev.edgefaas.dispatcher.InstanceView;
+import dev.edgefaas.host.Shutdown;
 import dev.edgefaas.host.StateDirectory;
 import dev.edgefaas.platform.Platform;
 import dev.edgefaas.platform.PlatformConfig;
@@ -95,12 +96,10 @@ public final class BenchPlatform implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            platform.close();
-        } finally {
+        Shutdown.all(platform::close, () -> {
             if (temporary) {
                 StateDirectory.deleteTree(stateDirectory);
             }
-        }
+        });
     }
 }

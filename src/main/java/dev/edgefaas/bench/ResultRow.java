@@ -11,8 +11,9 @@ public record ResultRow(String experiment, String sandbox, String language, Stri
 
     public static final String CSV_HEADER = "experiment,sandbox,language,parameter,repetition,metric,value,unit";
 
+    /** The row as one CSV line without a line break, quoted where a field needs it. */
     public String csv() {
-        return String.join(",", experiment, sandbox, language, parameter, Integer.toString(repetition), metric,
+        return Csv.line(experiment, sandbox, language, parameter, Integer.toString(repetition), metric,
                 Double.toString(value), unit);
     }
 }

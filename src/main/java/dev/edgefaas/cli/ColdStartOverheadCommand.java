@@ -2,10 +2,11 @@ package dev.edgefaas.cli;
 
 import dev.edgefaas.bench.BenchPlatform;
 import dev.edgefaas.bench.KeepAliveConnection;
+import dev.edgefaas.dispatcher.Dispatcher;
 import dev.edgefaas.host.StateDirectory;
 import dev.edgefaas.host.network.AddressPool;
 import dev.edgefaas.host.network.NamespacePool;
-import dev.edgefaas.sandbox.oci.RawContainerRun;
+import dev.edgefaas.sandbox.ReferenceRun;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,13 +35,13 @@ final class ColdStartOverheadCommand implements Callable<Integer> {
         namespaceCost();
         for (String sandbox : sandboxes) {
             Path scratch = Files.createTempDirectory("edgefaas-raw-");
-            Path rawState = Files.createTempDirectory("edgefaas-raw-state-");
-            try (BenchPlatform bench = new BenchPlatform(sandbox, BenchPlatform.benchStateDirectory());
-                 StateDirectory state = StateDirectory.open(rawState);
-                 NamespacePool namespaces = new NamespacePool(new AddressPool("10.214.0.0/16"), state, 2)) {
+            try (BenchPlatform bench = new BenchPlatform(sandbox, BenchPlatform.benchStateDirectory())) {
                 bench.deploySample("hello-go", "cold", "\"single-use\": true, \"concurrency\": 1, \"max-instances\": 1");
-                RawContainerRun raw = new RawContainerRun(sandbox, bench.platform().dispatcher().function("cold").orElseThrow(),
-                        Path.of("/var/cache/edgefaas/rootfs"), namespaces);
+                Dispatcher dispatcher = bench.platform().dispatcher();
+                ReferenceRun raw = dispatcher.backend(sandbox).orElseThrow()
+                        .referenceRun(dispatcher.function("cold").orElseThrow())
+                        .orElseThrow(() -> new IllegalArgumentException("--sandbox: " + sandbox
+                                + " has no runtime CLI of its own to compare with; use runc, crun or runsc"));
                 List<Long> rawNanos = new ArrayList<>();
                 List<Long> gatewayNanos = new ArrayList<>();
                 URI gateway = bench.gateway("cold", "/");
@@ -62,7 +63,6 @@ final class ColdStartOverheadCommand implements Callable<Integer> {
                 burst(bench, sandbox);
             } finally {
                 StateDirectory.deleteTree(scratch);
-                StateDirectory.deleteTree(rawState);
             }
         }
         return 0;

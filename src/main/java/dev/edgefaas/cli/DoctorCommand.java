@@ -7,7 +7,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
 @Command(name = "doctor", mixinStandardHelpOptions = true,
-        description = {"Probes every sandbox backend: one line each, 'usable' or 'unusable: <reason and fix>',",
+        description = {"Probes every sandbox backend: one line each, 'usable' or 'unusable: <reason and fix>' (every reason, with '; ' between),",
             "then what each would use here."})
 final class DoctorCommand implements Callable<Integer> {
     @Override

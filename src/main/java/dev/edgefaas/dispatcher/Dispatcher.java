@@ -64,6 +64,11 @@ public final class Dispatcher implements AutoCloseable {
      * Whether {@code manifest}'s sandbox is one of this platform's and does not run its runtime
      * (OSv runs no Node.js). An unknown sandbox is left to {@link #deploy} to refuse, with its message.
      */
+    /** The backend of sandbox {@code name}, if this platform has it. */
+    public Optional<SandboxBackend> backend(String name) {
+        return Optional.ofNullable(backends.get(name));
+    }
+
     public boolean sandboxRefusesRuntime(FunctionManifest manifest) {
         SandboxBackend backend = backends.get(manifest.sandbox());
         return backend != null && !backend.runs(manifest.runtime());

@@ -291,6 +291,7 @@ final class FunctionPool {
 
     /** Takes {@code instance} out of service and stops it in the background. Idempotent. */
     private void retire(LiveInstance instance) {
+        CompletableFuture<Void> stopped = new CompletableFuture<>();
         lock.lock();
         try {
             if (!instances.contains(instance)) {
@@ -298,13 +299,13 @@ final class FunctionPool {
             }
             instance.state = LiveInstance.State.STOPPING;
             instances.remove(instance);
+            // Tracked before the lock is let go, so that a drain (a platform closing, a JVM about
+            // to exit) that no longer sees the instance among the live ones waits for its stop.
+            stopping.add(stopped);
             changed.signalAll();
         } finally {
             lock.unlock();
         }
-        // Tracked, so that a drain (a platform closing, a JVM about to exit) waits for it too.
-        CompletableFuture<Void> stopped = new CompletableFuture<>();
-        stopping.add(stopped);
         ThreadFactories.startVirtual("stop-" + instance.id, () -> {
             try {
                 stop(instance);

@@ -1,7 +1,6 @@
 package dev.edgefaas.image;
 
 import dev.edgefaas.function.FunctionManifest;
-import dev.edgefaas.function.Runtime;
 import dev.edgefaas.host.Executables;
 import dev.edgefaas.image.BuildOutput;
 import dev.edgefaas.image.RootfsBuilder;
@@ -28,10 +27,6 @@ public final class GuestArtifacts {
 
     /** The kernel and the image of {@code manifest}; slow the first time, cached after. */
     public Prepared prepare(FunctionManifest manifest) {
-        if (manifest.runtime() == Runtime.BINARY) {
-            throw new SandboxException("runtime binary runs only in the process sandbox; build the function as a"
-                    + " static Go binary (runtime go) or a Node.js script (runtime node)");
-        }
         GuestKernel kernel = kernels.findOrFetch();
         RootfsBuilder.Rootfs rootfs = new RootfsBuilder(cacheRoot.resolve("rootfs")).build(manifest);
         GuestImage image = new GuestImageBuilder(cacheRoot.resolve("guest")).build(manifest, rootfs, kernel, guestInit());

@@ -51,8 +51,8 @@ public final class GuestImageBuilder {
 
     /** The function's own environment; the instance's part (port, callback) comes at boot. */
     public static List<String> environment(FunctionManifest manifest) {
-        List<String> env = new ArrayList<>(List.of("PATH=/usr/local/bin:/usr/bin:/bin", "HOME=/tmp"));
-        InstanceEnvironment.ofVersion(manifest, "0.0.0.0").forEach((key, value) -> {
+        List<String> env = new ArrayList<>();
+        InstanceEnvironment.ofVersion(manifest, "0.0.0.0", "/tmp").forEach((key, value) -> {
             if (value.indexOf('\n') >= 0 || value.indexOf('\0') >= 0) {
                 throw new SandboxException("env." + key + ": a microVM's environment cannot hold a newline or NUL;"
                         + " encode the value (base64, say)");

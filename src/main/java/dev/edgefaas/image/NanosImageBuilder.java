@@ -69,9 +69,8 @@ public final class NanosImageBuilder {
     static Map<String, String> environment(FunctionManifest manifest) {
         // Sorted: the image's bytes must not depend on the order the variables were added in.
         Map<String, String> env = new TreeMap<>();
-        env.put("HOME", "/tmp");
+        env.putAll(InstanceEnvironment.ofVersion(manifest, "0.0.0.0", "/tmp"));
         env.put("PORT", Integer.toString(GuestNat.PORT));
-        env.putAll(InstanceEnvironment.ofVersion(manifest, "0.0.0.0"));
         return env;
     }
 

@@ -7,6 +7,7 @@ import dev.edgefaas.function.FunctionManifest;
 import dev.edgefaas.function.ManifestDefaults;
 import dev.edgefaas.function.ManifestParser;
 import dev.edgefaas.gateway.GatewayServer;
+import dev.edgefaas.host.Shutdown;
 import dev.edgefaas.host.InstanceRecord;
 import dev.edgefaas.host.Reaper;
 import dev.edgefaas.host.StateDirectory;
@@ -137,18 +138,6 @@ public final class Platform implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        try {
-            dispatcher.shutdown(config.shutdownGrace());
-        } finally {
-            try {
-                server.close();
-            } finally {
-                try {
-                    namespaces.close();
-                } finally {
-                    state.close();
-                }
-            }
-        }
+        Shutdown.all(() -> dispatcher.shutdown(config.shutdownGrace()), server::close, namespaces::close, state::close);
     }
 }

@@ -41,20 +41,25 @@ public final class SandboxCatalog {
         return backends;
     }
 
-    /** Where kernels, root file systems and guest images are cached. */
+    /**
+     * Where kernels, root file systems and guest images are cached, for every command (serve,
+     * bench, kernel): {@code EDGEFAAS_CACHE_DIR} (or {@code -Dedgefaas.cache.dir}) if set, else
+     * {@code /var/cache/edgefaas} as root, else a directory of the user's below the temporary one.
+     * On disk, since root file systems hold whole runtimes (Node.js is ~100 MB).
+     */
     public static Path cacheRoot() {
-        return rootfsCache().getParent();
-    }
-
-    /** Where root file systems are cached: on disk, since they hold whole runtimes (Node.js is ~100 MB). */
-    static Path rootfsCache() {
-        String configured = System.getProperty("edgefaas.cache.dir");
-        if (configured != null) {
-            return Path.of(configured, "rootfs");
+        String configured = System.getProperty("edgefaas.cache.dir", System.getenv("EDGEFAAS_CACHE_DIR"));
+        if (configured != null && !configured.isBlank()) {
+            return Path.of(configured);
         }
         boolean root = "root".equals(System.getProperty("user.name"));
-        return root ? Path.of("/var/cache/edgefaas/rootfs")
-                : Path.of(System.getProperty("java.io.tmpdir"), "edgefaas-cache-" + System.getProperty("user.name"), "rootfs");
+        return root ? Path.of("/var/cache/edgefaas")
+                : Path.of(System.getProperty("java.io.tmpdir"), "edgefaas-cache-" + System.getProperty("user.name"));
+    }
+
+    /** Where root file systems are cached. */
+    static Path rootfsCache() {
+        return cacheRoot().resolve("rootfs");
     }
 
     private static void add(Map<String, SandboxBackend> backends, SandboxBackend backend) {

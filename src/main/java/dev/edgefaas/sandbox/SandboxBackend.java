@@ -1,7 +1,9 @@
 package dev.edgefaas.sandbox;
 
 import dev.edgefaas.function.FunctionManifest;
+import dev.edgefaas.function.Runtime;
 import dev.edgefaas.host.InstanceRecord;
+import java.util.Optional;
 
 /**
  * A kind of isolation that function instances run in (process, runc, runsc, microVM, ...).
@@ -17,7 +19,7 @@ public interface SandboxBackend {
     String name();
 
     /** Whether this backend runs functions of {@code runtime} at all (OSv: Go only); {@link #prepare} refuses the others. */
-    default boolean runs(dev.edgefaas.function.Runtime runtime) {
+    default boolean runs(Runtime runtime) {
         return true;
     }
 
@@ -36,4 +38,14 @@ public interface SandboxBackend {
      * crashed. Called at startup for records of this backend whose owner is gone; idempotent.
      */
     void reap(InstanceRecord record);
+
+    /**
+     * The same function started by this sandbox's own tool, without the platform, for benchmarks;
+     * empty where the sandbox has no such tool of its own.
+     *
+     * @throws SandboxException if the sandbox cannot run {@code manifest} here
+     */
+    default Optional<ReferenceRun> referenceRun(FunctionManifest manifest) {
+        return Optional.empty();
+    }
 }

@@ -38,10 +38,8 @@ class DependencyRulesTest {
             "function", List.of("gateway", "dispatcher", "sandbox", "image", "platform", "cli", "bench", "admin", "host"),
             "host", List.of("gateway", "dispatcher", "sandbox", "image", "platform", "cli", "bench", "admin"));
 
-    /** References that break the rules today, each to be removed (issue 12); "file -> package". */
-    private static final Set<String> KNOWN = Set.of(
-            // The raw runtime CLI baseline of bench cold-start-overhead runs containers itself.
-            "cli/ColdStartOverheadCommand.java -> sandbox.oci");
+    /** References that break the rules and are known, each to be removed; "file -> package". None now. */
+    private static final Set<String> KNOWN = Set.of();
 
     @Test
     void noPackageReferencesOneItsLayerMayNotSee() {

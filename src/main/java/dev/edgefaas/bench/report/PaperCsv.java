@@ -1,8 +1,7 @@
 package dev.edgefaas.bench.report;
 
+import dev.edgefaas.bench.Csv;
 import dev.edgefaas.bench.ResultRow;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -143,28 +142,22 @@ final class PaperCsv {
         if (!Files.isRegularFile(path)) {
             return List.of();
         }
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(path);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read paper data " + path + ": " + e.getMessage(), e);
+        List<Csv.Row> rows = Csv.read(path);
+        if (rows.isEmpty()) {
+            return List.of();
         }
-        String[] header = lines.getFirst().strip().split(",");
+        List<String> header = rows.getFirst().fields();
         List<Map<String, String>> records = new ArrayList<>();
-        for (int i = 1; i < lines.size(); i++) {
-            if (lines.get(i).isBlank()) {
-                continue;
-            }
-            String[] fields = lines.get(i).strip().split(",", -1);
-            if (fields.length != header.length) {
-                throw new IllegalArgumentException("paper data " + path + ":" + (i + 1) + ": expected "
-                        + header.length + " fields (" + lines.getFirst().strip() + "), found " + fields.length);
+        for (Csv.Row row : rows.subList(1, rows.size())) {
+            if (row.fields().size() != header.size()) {
+                throw new IllegalArgumentException("paper data " + path + ":" + row.line() + ": expected "
+                        + header.size() + " fields (" + String.join(",", header) + "), found " + row.fields().size());
             }
             Map<String, String> record = new HashMap<>();
-            for (int c = 0; c < header.length; c++) {
-                record.put(header[c], fields[c].strip());
+            for (int c = 0; c < header.size(); c++) {
+                record.put(header.get(c), row.fields().get(c));
             }
-            record.put("#where", path + ":" + (i + 1));
+            record.put("#where", path + ":" + row.line());
             records.add(record);
         }
         return records;

@@ -1,10 +1,8 @@
 package dev.edgefaas.bench.report;
 
+import dev.edgefaas.bench.Csv;
 import dev.edgefaas.bench.ResultRow;
-import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -31,28 +29,22 @@ public final class ResultTable {
     }
 
     /**
-     * Reads a results CSV. Blank lines are skipped, surrounding double quotes on a field are
-     * removed, an empty parameter is allowed.
+     * Reads a results CSV (RFC 4180: quoted fields may hold commas). Blank lines are skipped, an
+     * empty parameter is allowed.
      *
      * @throws UncheckedIOException     if the file cannot be read
      * @throws IllegalArgumentException naming the file and line if the header or a row is malformed
      */
     public static ResultTable load(Path csv) {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read results " + csv + ": " + e.getMessage(), e);
-        }
-        if (lines.isEmpty() || !lines.getFirst().replace("\uFEFF", "").strip().equals(ResultRow.CSV_HEADER)) {
+        List<Csv.Row> records = Csv.read(csv);
+        String header = records.isEmpty() ? "" : String.join(",", records.getFirst().fields());
+        if (!header.equals(ResultRow.CSV_HEADER)) {
             throw new IllegalArgumentException(csv + ": first line must be the header '" + ResultRow.CSV_HEADER
-                    + "', found '" + (lines.isEmpty() ? "" : lines.getFirst()) + "'");
+                    + "', found '" + header + "'");
         }
         List<ResultRow> rows = new ArrayList<>();
-        for (int i = 1; i < lines.size(); i++) {
-            if (!lines.get(i).isBlank()) {
-                rows.add(parse(lines.get(i), csv + ":" + (i + 1)));
-            }
+        for (Csv.Row record : records.subList(1, records.size())) {
+            rows.add(parse(record.fields(), csv + ":" + record.line()));
         }
         return of(rows);
     }
@@ -121,26 +113,17 @@ public final class ResultTable {
         return List.copyOf(seen);
     }
 
-    private static ResultRow parse(String line, String where) {
-        String[] fields = line.split(",", -1);
-        if (fields.length != 8) {
-            throw new IllegalArgumentException(where + ": expected 8 comma-separated fields ("
-                    + ResultRow.CSV_HEADER + "), found " + fields.length + " in '" + line + "'");
-        }
-        for (int i = 0; i < fields.length; i++) {
-            fields[i] = unquote(fields[i].strip());
+    private static ResultRow parse(List<String> fields, String where) {
+        if (fields.size() != 8) {
+            throw new IllegalArgumentException(where + ": expected 8 fields (" + ResultRow.CSV_HEADER + "), found "
+                    + fields.size() + " in '" + Csv.line(fields.toArray(String[]::new)) + "'");
         }
         try {
-            return new ResultRow(fields[0], fields[1], fields[2], fields[3], Integer.parseInt(fields[4]), fields[5],
-                    Double.parseDouble(fields[6]), fields[7]);
+            return new ResultRow(fields.get(0), fields.get(1), fields.get(2), fields.get(3), Integer.parseInt(fields.get(4)),
+                    fields.get(5), Double.parseDouble(fields.get(6)), fields.get(7));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(where + ": repetition must be an integer and value a number, found '"
-                    + fields[4] + "' and '" + fields[6] + "'", e);
+                    + fields.get(4) + "' and '" + fields.get(6) + "'", e);
         }
-    }
-
-    private static String unquote(String field) {
-        boolean quoted = field.length() >= 2 && field.startsWith("\"") && field.endsWith("\"");
-        return quoted ? field.substring(1, field.length() - 1) : field;
     }
 }

@@ -23,6 +23,11 @@ public record Accelerator(String name, String reason) {
         return name.equals("kvm");
     }
 
+    /** For {@code doctor}: the accelerator and why it was chosen. */
+    String describe() {
+        return name + ": " + reason;
+    }
+
     /** The {@code -accel} argument; TCG's translation cache is bounded, it is 1 GiB by default. */
     List<String> qemuArguments() {
         return kvm() ? List.of("-accel", "kvm", "-cpu", "host") : List.of("-accel", "tcg,tb-size=64");

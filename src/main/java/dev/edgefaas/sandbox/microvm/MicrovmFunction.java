@@ -12,93 +12,49 @@ import dev.edgefaas.image.GuestImage;
 import dev.edgefaas.image.GuestKernel;
 import dev.edgefaas.sandbox.InstanceEnvironment;
 import dev.edgefaas.sandbox.InstanceRequest;
+import dev.edgefaas.sandbox.InstanceStart;
 import dev.edgefaas.sandbox.PreparedFunction;
-import dev.edgefaas.sandbox.SandboxException;
 import dev.edgefaas.sandbox.SandboxInstance;
-import java.io.File;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /** A function with its guest image built; boots one microVM per instance with its VMM. */
-final class MicrovmFunction implements PreparedFunction {
+record MicrovmFunction(FunctionManifest manifest, Vmm vmm, GuestKernel kernel, GuestImage image,
+        CgroupLayout cgroups, NamespacePool namespaces) implements PreparedFunction {
     /**
      * What QEMU itself may use beyond the guest's memory: its own heap, device state and, under
      * TCG, the translation cache (bounded to 64 MiB by {@link Accelerator}). Firecracker needs far less.
      */
     static final long VMM_OVERHEAD_MIB = 160;
 
-    private final FunctionManifest manifest;
-    private final Vmm vmm;
-    private final GuestKernel kernel;
-    private final GuestImage image;
-    private final CgroupLayout cgroups;
-    private final NamespacePool namespaces;
-
-    MicrovmFunction(FunctionManifest manifest, Vmm vmm, GuestKernel kernel, GuestImage image, CgroupLayout cgroups,
-                    NamespacePool namespaces) {
-        this.manifest = manifest;
-        this.vmm = vmm;
-        this.kernel = kernel;
-        this.image = image;
-        this.cgroups = cgroups;
-        this.namespaces = namespaces;
-    }
-
     @Override
     public SandboxInstance start(InstanceRequest request) {
         String id = request.instanceId();
-        request.record().put(MicrovmRecords.CGROUP, id);
-        Cgroup group = Cgroup.create(cgroups, id, new CgroupLimits(manifest.vcpus(),
-                (manifest.memoryMib() + VMM_OVERHEAD_MIB) * 1024L * 1024L, ManifestDefaults.PIDS_MAX));
-        GuestNetwork network = null;
-        MicrovmInstance instance = null;
-        try {
-            network = manifest.network() == FunctionManifest.Network.ISOLATED
-                    ? new GuestNetwork(vmm.takeLink(namespaces, request.callbackPort()), 0)
+        return InstanceStart.run(request, manifest, vmm.sandbox(), start -> {
+            Cgroup group = start.cgroup(cgroups, new CgroupLimits(manifest.vcpus(),
+                    (manifest.memoryMib() + VMM_OVERHEAD_MIB) * 1024L * 1024L, ManifestDefaults.PIDS_MAX));
+            GuestNetwork network = manifest.network() == FunctionManifest.Network.ISOLATED
+                    ? new GuestNetwork(start.take(() -> vmm.takeLink(namespaces, request.callbackPort()),
+                            namespaces::release), 0)
                     : new GuestNetwork(null, LoopbackPorts.free());
-            Path console = request.scratch().resolve("console.log");
             // A guest has whole vCPUs; a fractional limit still applies to the VMM through its cgroup.
             int vcpus = (int) Math.ceil(manifest.vcpus());
             List<String> command = vmm.command(new Vmm.MicrovmLaunch(id, kernel, image, network, vcpus,
                     manifest.memoryMib(), request.scratch(), InstanceEnvironment.lines(InstanceEnvironment.ofInstance(id,
                             GuestNetwork.GUEST_PORT, request.callbackUrl(network.hostAddress())))));
-            request.phases().mark("prepare");
-
-            Process process = new ProcessBuilder(JoinCgroupsThenExec.wrap(group.procsFiles(), command))
-                    .redirectInput(new File("/dev/null"))
-                    .redirectErrorStream(true)
-                    .redirectOutput(console.toFile())
-                    .start();
-            request.record().put(MicrovmRecords.PID, Long.toString(process.pid()));
-            request.phases().mark("spawn");
-            instance = new MicrovmInstance(id, process, vmm::requestStop, network, console, request.scratch(), group, namespaces,
-                    details(network), vmm.exitReport());
-            instance.onExit(request.readiness()::signalExited);
+            Path console = request.scratch().resolve("console.log");
+            Process process = start.spawn(new ProcessBuilder(JoinCgroupsThenExec.wrap(group.procsFiles(), command)),
+                    console);
+            start.handOver(new MicrovmInstance(id, process, vmm::requestStop, network, console, request.scratch(), group,
+                    namespaces, details(network), vmm.exitReport()));
             if (vmm.probesReadiness()) {
-                ListeningProbe.start(id, network.link().instanceAddress(), GuestNetwork.GUEST_PORT, process, request.readiness());
+                ListeningProbe.start(id, network.link().instanceAddress(), GuestNetwork.GUEST_PORT, process,
+                        request.readiness());
             }
-            instance.awaitReady(request, manifest.readyTimeout(),
-                    "instance " + id + " of function " + manifest.name() + " in " + vmm.sandbox(),
-                    vmm.probesReadiness() ? " (its port never accepted)" : "");
-            return instance;
-        } catch (IOException | RuntimeException e) {
-            if (instance != null) {
-                instance.close();
-            } else {
-                if (network != null && network.link() != null) {
-                    namespaces.release(network.link());
-                }
-                group.close();
-            }
-            if (e instanceof SandboxException sandbox) {
-                throw sandbox;
-            }
-            throw new SandboxException("cannot start instance " + id + " of " + manifest.name() + " in " + vmm.sandbox() + ": "
-                    + e.getMessage(), e);
-        }
+            return start.awaitReady(manifest.readyTimeout(), vmm.probesReadiness() ? " (its port never accepted)" : "");
+        });
     }
 
     private Map<String, String> details(GuestNetwork network) {

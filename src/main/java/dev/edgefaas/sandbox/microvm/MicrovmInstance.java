@@ -1,6 +1,7 @@
 package dev.edgefaas.sandbox.microvm;
 
 import dev.edgefaas.host.OutputTail;
+import dev.edgefaas.host.Shutdown;
 import dev.edgefaas.host.cgroup.Cgroup;
 import dev.edgefaas.host.cgroup.Cgroups;
 import dev.edgefaas.host.network.NamespacePool;
@@ -109,33 +110,35 @@ final class MicrovmInstance extends ProcessBackedInstance {
         }
     }
 
-    /** Asks the VMM to exit; kills it if it has not within two seconds. */
+    /** Stops the VMM, then removes its cgroup and network, each whatever the one before did. */
     @Override
     protected void stop() {
+        Shutdown.all(this::stopVmm, () -> {
+            if (group != null) {
+                group.close();
+                Cgroups.removeEverywhere(id());
+            }
+        }, () -> {
+            if (network.link() != null) {
+                namespaces.release(network.link());
+            }
+        });
+    }
+
+    /** Asks the VMM to exit; kills it if it has not within two seconds. */
+    private void stopVmm() throws InterruptedException {
+        if (!process.isAlive()) {
+            return;
+        }
+        requestStop.accept(scratch, process);
         try {
-            if (process.isAlive()) {
-                requestStop.accept(scratch, process);
-                try {
-                    if (!process.waitFor(STOP_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
-                        process.destroyForcibly();
-                        process.waitFor(STOP_WAIT_MILLIS, TimeUnit.MILLISECONDS);
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    process.destroyForcibly();
-                }
+            if (!process.waitFor(STOP_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(STOP_WAIT_MILLIS, TimeUnit.MILLISECONDS);
             }
-        } finally {
-            try {
-                if (group != null) {
-                    group.close();
-                    Cgroups.removeEverywhere(id());
-                }
-            } finally {
-                if (network.link() != null) {
-                    namespaces.release(network.link());
-                }
-            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            throw e;
         }
     }
 }

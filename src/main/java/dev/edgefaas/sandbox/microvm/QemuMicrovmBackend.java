@@ -2,7 +2,6 @@ package dev.edgefaas.sandbox.microvm;
 
 import dev.edgefaas.function.FunctionManifest;
 import dev.edgefaas.host.Executables;
-import dev.edgefaas.host.InstanceRecord;
 import dev.edgefaas.host.cgroup.CgroupLayout;
 import dev.edgefaas.host.network.NamespacePool;
 import dev.edgefaas.image.GuestArtifacts;
@@ -10,9 +9,9 @@ import dev.edgefaas.image.GuestKernel;
 import dev.edgefaas.image.GuestKernels;
 import dev.edgefaas.image.MinimalKernel;
 import dev.edgefaas.sandbox.Availability;
+import dev.edgefaas.sandbox.BackendScope;
+import dev.edgefaas.sandbox.HostNeeds;
 import dev.edgefaas.sandbox.PreparedFunction;
-import dev.edgefaas.sandbox.SandboxBackend;
-import dev.edgefaas.sandbox.SandboxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -26,11 +25,9 @@ import java.util.Optional;
  * VM gets a tap device on its own /30 from the shared pool, and the VMM runs in the instance's
  * cgroup.
  */
-public final class QemuMicrovmBackend implements SandboxBackend {
+public final class QemuMicrovmBackend extends VmBackend<String> {
     public static final String NAME = "qemu-microvm";
 
-    private final CgroupLayout cgroups;
-    private final NamespacePool namespaces;
     private final GuestArtifacts artifacts;
 
     /**
@@ -38,65 +35,45 @@ public final class QemuMicrovmBackend implements SandboxBackend {
      * @param namespaces the shared pool tap devices come from; null where the backend only probes
      */
     public QemuMicrovmBackend(CgroupLayout cgroups, Path cacheRoot, NamespacePool namespaces) {
-        this.cgroups = cgroups;
-        this.namespaces = namespaces;
+        super(NAME, BackendScope.imageRuntimes(), QEMU, cgroups, cacheRoot, namespaces);
         this.artifacts = new GuestArtifacts(cacheRoot);
     }
 
+    /** @return QEMU's path */
     @Override
-    public String name() {
-        return NAME;
+    protected String checkHost(HostNeeds needs) {
+        Optional<String> qemu = needQemu(needs);
+        needs.check(GuestArtifacts::checkTools);
+        needs.require(artifacts.kernels().find().isPresent() || Executables.find("apt-get").isPresent(),
+                "no guest kernel (looked at " + artifacts.kernels().whereLooked()
+                        + ") and no apt-get to fetch Debian's: set EDGEFAAS_KERNEL to a vmlinux or bzImage");
+        return qemu.orElse(null);
     }
 
     @Override
-    public Availability probe() {
-        try {
-            String qemu = checkHost();
-            Accelerator accelerator = Accelerator.detect(qemu);
-            GuestKernels kernels = artifacts.kernels();
-            Map<String, String> details = new LinkedHashMap<>();
-            details.put("qemu", qemu);
-            details.put("accelerator", accelerator.name() + ": " + accelerator.reason());
-            Optional<GuestKernel> kernel = kernels.find();
-            details.put("kernel", kernel.map(GuestKernel::describe)
-                    .orElse("none yet: Debian's cloud kernel is fetched on first deploy (looked at " + kernels.whereLooked() + ")"));
-            details.put("minimal kernel", Files.isRegularFile(MinimalKernel.output(kernels.cache()))
-                    ? MinimalKernel.output(kernels.cache()).toString() : "not built ('edgefaas kernel build' makes it)");
-            details.put("network", "a tap device per instance, /30 link; \"network\": \"host\" uses QEMU's user-mode network");
-            return Availability.usable(accelerator.name(), details);
-        } catch (SandboxException e) {
-            return Availability.unusable(e.getMessage());
-        }
-    }
-
-    /** What the host must have; returns QEMU's path. */
-    private String checkHost() {
-        String qemu = VmHost.requireQemuAsRoot(cgroups);
-        GuestArtifacts.checkTools();
-        if (artifacts.kernels().find().isEmpty() && Executables.find("apt-get").isEmpty()) {
-            throw new SandboxException("no guest kernel (looked at " + artifacts.kernels().whereLooked()
-                    + ") and no apt-get to fetch Debian's: set EDGEFAAS_KERNEL to a vmlinux or bzImage");
-        }
-        return qemu;
+    protected Availability describe(String qemu) {
+        Accelerator accelerator = Accelerator.detect(qemu);
+        GuestKernels kernels = artifacts.kernels();
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("qemu", qemu);
+        details.put("accelerator", accelerator.describe());
+        Optional<GuestKernel> kernel = kernels.find();
+        details.put("kernel", kernel.map(GuestKernel::describe)
+                .orElse("none yet: Debian's cloud kernel is fetched on first deploy (looked at " + kernels.whereLooked() + ")"));
+        details.put("minimal kernel", Files.isRegularFile(MinimalKernel.output(kernels.cache()))
+                ? MinimalKernel.output(kernels.cache()).toString() : "not built ('edgefaas kernel build' makes it)");
+        details.put("network", "a tap device per instance, /30 link; \"network\": \"host\" uses QEMU's user-mode network");
+        return Availability.usable(accelerator.name(), details);
     }
 
     @Override
-    public PreparedFunction prepare(FunctionManifest manifest) {
-        String qemu = checkHost();
-        if (namespaces == null) {
-            throw new SandboxException(NAME + " needs the platform's network pool");
-        }
+    protected PreparedFunction prepareGuest(String qemu, FunctionManifest manifest) {
         GuestArtifacts.Prepared prepared = artifacts.prepare(manifest);
         if (manifest.network() == FunctionManifest.Network.ISOLATED) {
             namespaces.warmUpTaps();
         }
         Accelerator accelerator = Accelerator.detect(qemu);
-        return new MicrovmFunction(manifest, new QemuVmm(qemu, accelerator, QemuGuest.linux(accelerator)), prepared.kernel(),
-                prepared.image(), cgroups, namespaces);
-    }
-
-    @Override
-    public void reap(InstanceRecord record) {
-        MicrovmRecords.reap(record, cgroups, VmHost.QEMU);
+        return function(manifest, new QemuVmm(qemu, accelerator, QemuGuest.linux(accelerator)), prepared.kernel(),
+                prepared.image());
     }
 }

@@ -1,20 +1,24 @@
 package dev.edgefaas.sandbox.oci;
 
 import dev.edgefaas.function.FunctionManifest;
-import dev.edgefaas.function.Runtime;
 import dev.edgefaas.host.InstanceRecord;
 import dev.edgefaas.host.cgroup.CgroupLayout;
 import dev.edgefaas.host.cgroup.Cgroups;
 import dev.edgefaas.host.network.NamespacePool;
 import dev.edgefaas.image.RootfsBuilder;
 import dev.edgefaas.sandbox.Availability;
+import dev.edgefaas.sandbox.BackendScope;
+import dev.edgefaas.sandbox.DeclaredBackend;
+import dev.edgefaas.sandbox.HostNeeds;
+import dev.edgefaas.sandbox.InstanceStart;
 import dev.edgefaas.sandbox.PreparedFunction;
-import dev.edgefaas.sandbox.SandboxBackend;
+import dev.edgefaas.sandbox.ReferenceRun;
 import dev.edgefaas.sandbox.SandboxException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -23,11 +27,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * function version and shared read-only; each container gets its own network namespace from a
  * pool of ready ones (runsc: the host's network), and a cgroup named after the instance.
  */
-public final class OciBackend implements SandboxBackend {
+public final class OciBackend extends DeclaredBackend<OciRuntime> {
     static final String RECORD_CONTAINER = "container";
     static final String RECORD_RUNTIME_ROOT = "runtime-root";
-    static final String RECORD_CGROUP = "cgroup";
-    static final String RECORD_PID = "pid";
 
     private final String runtimeName;
     private final CgroupLayout cgroups;
@@ -40,6 +42,7 @@ public final class OciBackend implements SandboxBackend {
      * @param namespaces the shared pool of network namespaces; null where the backend only probes ({@code doctor})
      */
     public OciBackend(String runtimeName, CgroupLayout cgroups, Path cacheDirectory, NamespacePool namespaces) {
+        super(runtimeName, BackendScope.imageRuntimes());
         this.runtimeName = runtimeName;
         this.cgroups = cgroups;
         this.cacheDirectory = cacheDirectory;
@@ -47,15 +50,16 @@ public final class OciBackend implements SandboxBackend {
     }
 
     @Override
-    public String name() {
-        return runtimeName;
+    protected OciRuntime checkHost(HostNeeds needs) {
+        needs.root("containers need root here (no rootless set-up)");
+        needs.writableCgroups(cgroups);
+        return needs.met() ? needs.check(this::detectOnce).orElse(null) : null;
     }
 
-    /** Probes once per JVM and remembers: a runsc platform probe takes seconds. */
-    private OciRuntime runtime() {
+    /** Detects once per JVM and remembers, failures too: a runsc platform probe takes seconds. */
+    private OciRuntime detectOnce() {
         Object result = DETECTED.computeIfAbsent(runtimeName, name -> {
             try {
-                checkHost();
                 return OciRuntime.detect(name, cgroups);
             } catch (SandboxException e) {
                 return e;
@@ -67,38 +71,19 @@ public final class OciBackend implements SandboxBackend {
         return (OciRuntime) result;
     }
 
-    private void checkHost() {
-        if (!"root".equals(System.getProperty("user.name"))) {
-            throw new SandboxException("containers need root here (no rootless setup): run edgefaas as root");
-        }
-        if (!cgroups.writable()) {
-            throw new SandboxException("cgroups are not writable (" + cgroups.describe() + "): run as root on Linux");
-        }
+    @Override
+    protected Availability describe(OciRuntime runtime) {
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("version", runtime.version());
+        details.put("binary", runtime.binary().toString());
+        details.put("mode", runtime.mode());
+        details.put("network", runtime.ownNetwork() ? "a network namespace per instance, /30 link" : "host network, a port per instance");
+        details.put("seccomp", runtime.seccomp() ? "deny list" : "gVisor's own syscall filtering");
+        return Availability.usable(runtime.version() + "; " + runtime.mode(), details);
     }
 
     @Override
-    public Availability probe() {
-        try {
-            OciRuntime runtime = runtime();
-            Map<String, String> details = new LinkedHashMap<>();
-            details.put("version", runtime.version());
-            details.put("binary", runtime.binary().toString());
-            details.put("mode", runtime.mode());
-            details.put("network", runtime.ownNetwork() ? "a network namespace per instance, /30 link" : "host network, a port per instance");
-            details.put("seccomp", runtime.seccomp() ? "deny list" : "gVisor's own syscall filtering");
-            return Availability.usable(runtime.version() + "; " + runtime.mode(), details);
-        } catch (SandboxException e) {
-            return Availability.unusable(e.getMessage());
-        }
-    }
-
-    @Override
-    public PreparedFunction prepare(FunctionManifest manifest) {
-        if (manifest.runtime() == Runtime.BINARY) {
-            throw new SandboxException("runtime binary runs only in the process sandbox; build the function as a"
-                    + " static Go binary (runtime go) or a Node.js script (runtime node)");
-        }
-        OciRuntime runtime = runtime();
+    protected PreparedFunction prepareOn(OciRuntime runtime, FunctionManifest manifest) {
         if (runtime.ownNetwork() && namespaces == null) {
             throw new SandboxException(runtimeName + " needs the platform's network namespace pool");
         }
@@ -109,14 +94,25 @@ public final class OciBackend implements SandboxBackend {
         return new OciFunction(manifest, runtime, rootfs, cgroups, namespaces);
     }
 
+    /** The runtime's CLI alone on the same root file system and configuration, timed to the first answer. */
+    @Override
+    public Optional<ReferenceRun> referenceRun(FunctionManifest manifest) {
+        OciRuntime runtime = detectOnce();
+        if (namespaces == null) {
+            throw new SandboxException(runtimeName + ": the raw runtime baseline needs the platform's network namespace pool");
+        }
+        return Optional.of(new RawContainerRun(runtime, manifest, new RootfsBuilder(cacheDirectory).build(manifest),
+                namespaces));
+    }
+
     @Override
     public void reap(InstanceRecord record) {
         record.get(RECORD_CONTAINER).ifPresent(container -> {
             String root = record.get(RECORD_RUNTIME_ROOT).orElse(OciRuntime.stateRoot(runtimeName).toString());
             OciRuntime.onPath(runtimeName).ifPresent(binary -> OciContainers.remove(binary, root, container));
         });
-        record.get(RECORD_PID).ifPresent(pid -> ProcessHandle.of(Long.parseLong(pid)).ifPresent(ProcessHandle::destroyForcibly));
-        record.get(RECORD_CGROUP).ifPresent(name -> {
+        record.get(InstanceStart.RECORD_PID).ifPresent(pid -> ProcessHandle.of(Long.parseLong(pid)).ifPresent(ProcessHandle::destroyForcibly));
+        record.get(InstanceStart.RECORD_CGROUP).ifPresent(name -> {
             if (cgroups.writable()) {
                 Cgroups.removeLeftover(cgroups, name);
                 Cgroups.removeEverywhere(name);

@@ -13,20 +13,19 @@ import dev.edgefaas.host.network.NamespacePool;
 import dev.edgefaas.image.RootfsBuilder;
 import dev.edgefaas.sandbox.InstanceEnvironment;
 import dev.edgefaas.sandbox.InstanceRequest;
+import dev.edgefaas.sandbox.InstanceStart;
 import dev.edgefaas.sandbox.PreparedFunction;
-import dev.edgefaas.sandbox.SandboxException;
 import dev.edgefaas.sandbox.SandboxInstance;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /** A function whose root file system is built; starts its containers. */
-final class OciFunction implements PreparedFunction {
+record OciFunction(FunctionManifest manifest, OciRuntime runtime, RootfsBuilder.Rootfs rootfs,
+        CgroupLayout cgroups, NamespacePool namespaces) implements PreparedFunction {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final int INSTANCE_PORT = 8080;
     /**
@@ -35,84 +34,37 @@ final class OciFunction implements PreparedFunction {
      */
     private static final long CONTAINER_MEMORY_HEADROOM = 4096;
 
-    private final FunctionManifest manifest;
-    private final OciRuntime runtime;
-    private final RootfsBuilder.Rootfs rootfs;
-    private final CgroupLayout cgroups;
-    private final NamespacePool namespaces;
-
-    OciFunction(FunctionManifest manifest, OciRuntime runtime, RootfsBuilder.Rootfs rootfs, CgroupLayout cgroups,
-                NamespacePool namespaces) {
-        this.manifest = manifest;
-        this.runtime = runtime;
-        this.rootfs = rootfs;
-        this.cgroups = cgroups;
-        this.namespaces = namespaces;
-    }
-
     @Override
     public SandboxInstance start(InstanceRequest request) {
         String id = request.instanceId();
-        long memoryBytes = manifest.memoryMib() * 1024L * 1024L;
-        request.record().put(OciBackend.RECORD_CGROUP, id);
-        Cgroup group = Cgroup.create(cgroups, id, new CgroupLimits(manifest.vcpus(), memoryBytes, ManifestDefaults.PIDS_MAX));
-        InstanceNetwork network = null;
-        OciInstance instance = null;
-        try {
+        return InstanceStart.run(request, manifest, runtime.name(), start -> {
+            long memoryBytes = manifest.memoryMib() * 1024L * 1024L;
+            Cgroup group = start.cgroup(cgroups, new CgroupLimits(manifest.vcpus(), memoryBytes, ManifestDefaults.PIDS_MAX));
             boolean isolated = runtime.ownNetwork() && manifest.network() == FunctionManifest.Network.ISOLATED;
-            network = isolated ? namespaces.take(request.callbackPort()) : null;
-            String hostAddress = network != null ? network.hostAddress() : "127.0.0.1";
+            InstanceNetwork network = isolated
+                    ? start.take(() -> namespaces.take(request.callbackPort()), namespaces::release)
+                    : null;
             String instanceAddress = network != null ? network.instanceAddress() : "127.0.0.1";
             int port = network != null ? INSTANCE_PORT : LoopbackPorts.free();
-            Path bundle = writeBundle(request, network, hostAddress, port, memoryBytes);
-            Path output = request.scratch().resolve("output.log");
+            Path bundle = writeBundle(request, network, port, memoryBytes);
             request.record().put(OciBackend.RECORD_CONTAINER, id);
             request.record().put(OciBackend.RECORD_RUNTIME_ROOT, runtime.stateRoot().toString());
-            request.phases().mark("prepare");
-
             Files.createDirectories(runtime.stateRoot());
-            Process process = new ProcessBuilder(runtime.runCommand(runArguments(bundle, id)))
-                    .redirectInput(new File("/dev/null"))
-                    .redirectErrorStream(true)
-                    .redirectOutput(output.toFile())
-                    .start();
-            request.record().put(OciBackend.RECORD_PID, Long.toString(process.pid()));
-            request.phases().mark("spawn");
-            instance = new OciInstance(id, runtime, process, "http://" + instanceAddress + ":" + port, output, group,
-                    network, namespaces, details(network), memoryBytes);
-            instance.onExit(request.readiness()::signalExited);
-            instance.awaitReady(request, manifest.readyTimeout(),
-                    "instance " + id + " of function " + manifest.name() + " in " + runtime.name(), "");
-            return instance;
-        } catch (IOException | RuntimeException e) {
-            if (instance != null) {
-                instance.close();
-            } else {
-                if (network != null) {
-                    namespaces.release(network);
-                }
-                group.close();
-            }
-            if (e instanceof SandboxException sandbox) {
-                throw sandbox;
-            }
-            throw new SandboxException("cannot start instance " + id + " of " + manifest.name() + " in " + runtime.name()
-                    + ": " + e.getMessage(), e);
-        }
+            start.onFailure(() -> OciContainers.remove(runtime.binary(), runtime.stateRoot().toString(), id));
+            Path output = request.scratch().resolve("output.log");
+            Process process = start.spawn(new ProcessBuilder(runtime.runCommand("run", "--bundle", bundle.toString(), id)),
+                    output);
+            start.handOver(new OciInstance(id, runtime, process, "http://" + instanceAddress + ":" + port, output, group,
+                    network, namespaces, details(network), memoryBytes));
+            return start.awaitReady(manifest.readyTimeout(), "");
+        });
     }
 
-    private String[] runArguments(Path bundle, String id) {
-        List<String> arguments = new ArrayList<>(List.of("run", "--bundle", bundle.toString()));
-        arguments.add(id);
-        return arguments.toArray(String[]::new);
-    }
-
-    private Path writeBundle(InstanceRequest request, InstanceNetwork network, String hostAddress, int port,
-                             long memoryBytes) throws IOException {
-        List<String> env = new ArrayList<>(List.of("PATH=/usr/local/bin:/usr/bin:/bin", "HOME=/tmp"));
-        env.addAll(InstanceEnvironment.lines(InstanceEnvironment.ofVersion(manifest, network != null ? "0.0.0.0" : "127.0.0.1")));
-        env.addAll(InstanceEnvironment.lines(InstanceEnvironment.ofInstance(request.instanceId(), port,
-                request.callbackUrl(hostAddress))));
+    private Path writeBundle(InstanceRequest request, InstanceNetwork network, int port, long memoryBytes)
+            throws IOException {
+        String hostAddress = network != null ? network.hostAddress() : "127.0.0.1";
+        List<String> env = InstanceEnvironment.lines(InstanceEnvironment.of(manifest, network != null ? "0.0.0.0" : "127.0.0.1",
+                "/tmp", request.instanceId(), port, request.callbackUrl(hostAddress)));
         ContainerSpec spec = new ContainerSpec(rootfs.args(), env, rootfs.path(), manifest.name().value(),
                 network != null ? network.path() : null,
                 "/" + CgroupsPaths.container(request.instanceId()),

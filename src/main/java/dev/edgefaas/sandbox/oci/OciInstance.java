@@ -1,5 +1,6 @@
 package dev.edgefaas.sandbox.oci;
 
+import dev.edgefaas.host.Shutdown;
 import dev.edgefaas.host.cgroup.Cgroup;
 import dev.edgefaas.host.cgroup.Cgroups;
 import dev.edgefaas.host.network.InstanceNetwork;
@@ -52,27 +53,25 @@ final class OciInstance extends ProcessBackedInstance {
                    && group.memoryPeakBytes() >= memoryLimitBytes - OOM_MARGIN_BYTES;
     }
 
+    /** Removes the container, then its cgroups and network, each whatever the one before did. */
     @Override
     protected void stop() {
+        Shutdown.all(this::removeContainer, group::close, () -> Cgroups.removeEverywhere(id), () -> {
+            if (network != null) {
+                namespaces.release(network);
+            }
+        });
+    }
+
+    private void removeContainer() throws InterruptedException {
+        OciContainers.remove(runtime.binary(), runtime.stateRoot().toString(), id);
         try {
-            OciContainers.remove(runtime.binary(), runtime.stateRoot().toString(), id);
-            try {
-                if (!process.waitFor(STOP_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
-                    process.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (!process.waitFor(STOP_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
             }
-        } finally {
-            try {
-                group.close();
-                Cgroups.removeEverywhere(id);
-            } finally {
-                if (network != null) {
-                    namespaces.release(network);
-                }
-            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            throw e;
         }
     }
 }

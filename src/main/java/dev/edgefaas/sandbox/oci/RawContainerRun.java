@@ -3,46 +3,46 @@ package dev.edgefaas.sandbox.oci;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.edgefaas.function.FunctionManifest;
 import dev.edgefaas.function.ManifestDefaults;
-import dev.edgefaas.host.cgroup.CgroupLayout;
 import dev.edgefaas.host.cgroup.Cgroups;
 import dev.edgefaas.host.network.InstanceNetwork;
 import dev.edgefaas.host.network.NamespacePool;
 import dev.edgefaas.image.RootfsBuilder;
+import dev.edgefaas.sandbox.InstanceEnvironment;
+import dev.edgefaas.sandbox.ReferenceRun;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * The baseline of the OCI benchmark: the same root file system and configuration the platform
  * uses, started by the runtime CLI alone and timed from spawn to the function's first answer
  * (polled), with no gateway, dispatcher or callback in between.
  */
-public final class RawContainerRun {
+final class RawContainerRun implements ReferenceRun {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final OciRuntime runtime;
     private final RootfsBuilder.Rootfs rootfs;
     private final FunctionManifest manifest;
     private final NamespacePool namespaces;
 
-    public RawContainerRun(String runtimeName, FunctionManifest manifest, Path cacheDirectory, NamespacePool namespaces) {
-        this.runtime = OciRuntime.detect(runtimeName, CgroupLayout.detect());
-        this.rootfs = new RootfsBuilder(cacheDirectory).build(manifest);
+    RawContainerRun(OciRuntime runtime, FunctionManifest manifest, RootfsBuilder.Rootfs rootfs, NamespacePool namespaces) {
+        this.runtime = runtime;
+        this.rootfs = rootfs;
         this.manifest = manifest;
         this.namespaces = namespaces;
         namespaces.warmUp();
     }
 
-    /** Starts one container in {@code scratch}, waits for its first HTTP answer, removes it; returns nanoseconds to the answer. */
+    @Override
     public long timeToFirstAnswer(String id, Path scratch) throws IOException, InterruptedException {
         InstanceNetwork network = namespaces.take(0);
         Process process = null;
         try {
             ContainerSpec spec = new ContainerSpec(rootfs.args(),
-                    List.of("PATH=/usr/bin:/bin", "HOST=0.0.0.0", "PORT=8080", "GOMAXPROCS=" + manifest.goMaxProcs()), rootfs.path(),
+                    InstanceEnvironment.lines(InstanceEnvironment.of(manifest, "0.0.0.0", "/tmp", id, 8080, null)), rootfs.path(),
                     manifest.name().value(), network.path(), "/" + CgroupsPaths.container(id),
                     manifest.memoryMib() * 1024L * 1024L, manifest.vcpus(), ManifestDefaults.PIDS_MAX, runtime.seccomp());
             Path bundle = Files.createDirectories(scratch.resolve(id));

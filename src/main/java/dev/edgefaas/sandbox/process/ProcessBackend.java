@@ -6,8 +6,11 @@ import dev.edgefaas.host.ProcessIdentity;
 import dev.edgefaas.host.cgroup.CgroupLayout;
 import dev.edgefaas.host.cgroup.Cgroups;
 import dev.edgefaas.sandbox.Availability;
+import dev.edgefaas.sandbox.BackendScope;
+import dev.edgefaas.sandbox.DeclaredBackend;
+import dev.edgefaas.sandbox.HostNeeds;
+import dev.edgefaas.sandbox.InstanceStart;
 import dev.edgefaas.sandbox.PreparedFunction;
-import dev.edgefaas.sandbox.SandboxBackend;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -17,47 +20,47 @@ import java.util.Optional;
  * measured against. Where cgroups are writable each instance gets its own with the manifest's
  * CPU, memory and pids limits; elsewhere it runs unlimited and {@code doctor} says so.
  */
-public final class ProcessBackend implements SandboxBackend {
+public final class ProcessBackend extends DeclaredBackend<Optional<CgroupLayout>> {
     public static final String NAME = "process";
-    static final String RECORD_CGROUP = "cgroup";
-    static final String RECORD_PID = "pid";
     static final String RECORD_PID_STARTED = "pid-started";
 
     private final Optional<CgroupLayout> cgroups;
 
     /** A backend that limits instances with cgroups when {@code layout} is writable. */
     public ProcessBackend(CgroupLayout layout) {
+        super(NAME, BackendScope.everything());
         this.cgroups = layout.writable() ? Optional.of(layout) : Optional.empty();
     }
 
+    /** Needs nothing: without writable cgroups it runs unlimited, and says so. */
     @Override
-    public String name() {
-        return NAME;
+    protected Optional<CgroupLayout> checkHost(HostNeeds needs) {
+        return cgroups;
     }
 
     @Override
-    public Availability probe() {
+    protected Availability describe(Optional<CgroupLayout> limits) {
         Map<String, String> details = new LinkedHashMap<>();
         details.put("isolation", "none (host process)");
         details.put("network", "host loopback, a port per instance");
-        details.put("limits", cgroups.map(CgroupLayout::describe)
+        details.put("limits", limits.map(CgroupLayout::describe)
                 .orElse("none: cgroups are not writable here (run as root on Linux to limit CPU, memory and pids)"));
-        String summary = cgroups.isPresent()
-                ? "no isolation, limits by " + cgroups.get().describe()
+        String summary = limits.isPresent()
+                ? "no isolation, limits by " + limits.get().describe()
                 : "no isolation and no limits (cgroups not writable: run as root to enforce them)";
         return Availability.usable(summary, details);
     }
 
     @Override
-    public PreparedFunction prepare(FunctionManifest manifest) {
-        return new ProcessFunction(manifest, LaunchCommand.forManifest(manifest), cgroups);
+    protected PreparedFunction prepareOn(Optional<CgroupLayout> limits, FunctionManifest manifest) {
+        return new ProcessFunction(manifest, LaunchCommand.forManifest(manifest), limits);
     }
 
     @Override
     public void reap(InstanceRecord record) {
-        record.get(RECORD_PID).ifPresent(pid ->
+        record.get(InstanceStart.RECORD_PID).ifPresent(pid ->
                 ProcessIdentity.killTree(Long.parseLong(pid), record.get(RECORD_PID_STARTED).orElse("")));
-        record.get(RECORD_CGROUP).ifPresent(name ->
+        record.get(InstanceStart.RECORD_CGROUP).ifPresent(name ->
                 cgroups.ifPresent(layout -> Cgroups.removeLeftover(layout, name)));
     }
 }

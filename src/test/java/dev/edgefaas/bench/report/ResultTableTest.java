@@ -86,6 +86,16 @@ class ResultTableTest {
     }
 
     @Test
+    void aFieldWithCommasAndQuotesSurvivesTheRoundTrip() throws Exception {
+        ResultRow row = new ResultRow("warm-overhead", "runc", "go", "path=direct, clients=\"8\"", 1, "latency", 0.5, "ms");
+        Path csv = write(row.csv() + "\n");
+
+        assertThat(row.csv()).contains("\"path=direct, clients=\"\"8\"\"\"");
+        assertThat(ResultTable.load(csv).summaries()).singleElement()
+                .satisfies(summary -> assertThat(summary.key().parameter()).isEqualTo("path=direct, clients=\"8\""));
+    }
+
+    @Test
     void rejectsAFileWithoutTheTidyHeaderNamingWhatItFound() throws Exception {
         Path csv = directory.resolve("bad.csv");
         Files.writeString(csv, "a,b,c\n1,2,3\n");

@@ -1,0 +1,102 @@
+package dev.edgefaas.sandbox.microvm;
+
+import dev.edgefaas.function.FunctionManifest;
+import dev.edgefaas.host.InstanceRecord;
+import dev.edgefaas.host.cgroup.CgroupLayout;
+import dev.edgefaas.host.cgroup.Cgroups;
+import dev.edgefaas.host.network.NamespacePool;
+import dev.edgefaas.image.GuestImage;
+import dev.edgefaas.image.GuestKernel;
+import dev.edgefaas.sandbox.BackendScope;
+import dev.edgefaas.sandbox.DeclaredBackend;
+import dev.edgefaas.sandbox.HostNeeds;
+import dev.edgefaas.sandbox.InstanceStart;
+import dev.edgefaas.sandbox.PreparedFunction;
+import dev.edgefaas.sandbox.SandboxException;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * What every backend that boots guests shares: root, writable cgroups and a VMM on the host;
+ * the platform's network pool; a {@link MicrovmFunction} per prepared function; and a reaper
+ * that kills a leftover VMM and removes its cgroup. A subclass adds its own needs, artifacts
+ * and {@link Vmm}.
+ *
+ * @param <H> what the subclass's host check found
+ */
+abstract class VmBackend<H> extends DeclaredBackend<H> {
+    static final String QEMU = "qemu-system-x86_64";
+
+    protected final CgroupLayout cgroups;
+    protected final Path cacheRoot;
+    protected final NamespacePool namespaces;
+    private final String vmmBinaryName;
+
+    /**
+     * @param cacheRoot  where kernels, root file systems and guest images are cached
+     * @param namespaces the shared pool taps and namespaces come from; null where the backend only probes
+     */
+    VmBackend(String name, BackendScope scope, String vmmBinaryName, CgroupLayout cgroups, Path cacheRoot,
+              NamespacePool namespaces) {
+        super(name, scope);
+        this.vmmBinaryName = vmmBinaryName;
+        this.cgroups = cgroups;
+        this.cacheRoot = cacheRoot;
+        this.namespaces = namespaces;
+    }
+
+    /** Notes what running guests needs of the host: root and writable cgroups. */
+    final void needRootAndCgroups(HostNeeds needs) {
+        needs.root("virtual machines need root here (tap devices, namespaces, cgroups)");
+        needs.writableCgroups(cgroups);
+    }
+
+    /** Notes what guests on QEMU need; QEMU's path, if installed. */
+    final Optional<String> needQemu(HostNeeds needs) {
+        needRootAndCgroups(needs);
+        return needs.executable(QEMU, "apt-get install -y qemu-system-x86").map(Path::toString);
+    }
+
+    /** QEMU, a unikernel's toolchain, and the accelerator they run with. */
+    record UnikernelHost<T>(String qemu, T toolchain, Accelerator accelerator) {
+    }
+
+    /** Notes what a unikernel needs: its toolchain ({@code missing} says how to get it) and QEMU; null unless both are there. */
+    final <T> UnikernelHost<T> needQemuAndToolchain(HostNeeds needs, Optional<T> toolchain, String missing) {
+        needs.require(toolchain.isPresent(), missing);
+        Optional<String> qemu = needQemu(needs);
+        return needs.met()
+                ? new UnikernelHost<>(qemu.orElseThrow(), toolchain.orElseThrow(), Accelerator.detect(qemu.orElseThrow()))
+                : null;
+    }
+
+    /** Prepares a manifest on a host that meets every need, for a platform that has a network pool. */
+    protected abstract PreparedFunction prepareGuest(H host, FunctionManifest manifest);
+
+    @Override
+    protected final PreparedFunction prepareOn(H host, FunctionManifest manifest) {
+        if (namespaces == null) {
+            throw new SandboxException(name() + " needs the platform's network pool (this backend only probes)");
+        }
+        return prepareGuest(host, manifest);
+    }
+
+    /** A function whose instances {@code vmm} boots from {@code kernel} and {@code image}. */
+    final MicrovmFunction function(FunctionManifest manifest, Vmm vmm, GuestKernel kernel, GuestImage image) {
+        return new MicrovmFunction(manifest, vmm, kernel, image, cgroups, namespaces);
+    }
+
+    /** Kills the VMM if it is still the recorded process, and removes the instance's cgroup. */
+    @Override
+    public final void reap(InstanceRecord record) {
+        record.get(InstanceStart.RECORD_PID).ifPresent(pid -> ProcessHandle.of(Long.parseLong(pid))
+                .filter(process -> process.info().command().orElse("").endsWith(vmmBinaryName))
+                .ifPresent(ProcessHandle::destroyForcibly));
+        record.get(InstanceStart.RECORD_CGROUP).ifPresent(name -> {
+            if (cgroups.writable()) {
+                Cgroups.removeLeftover(cgroups, name);
+                Cgroups.removeEverywhere(name);
+            }
+        });
+    }
+}
