@@ -8,6 +8,7 @@
 //
 //	/etc/edgefaas/command   the function's argv, one argument per line
 //	/etc/edgefaas/env       KEY=VALUE lines: the function's own environment
+//	/etc/edgefaas/workdir   the directory the function runs in (default /tmp)
 //	/etc/edgefaas/modules   kernel module paths, one per line, loaded in order (optional)
 //	/etc/edgefaas/root      the block device holding the function's read-only ext4 root (optional;
 //	                        without it the function runs from the initramfs itself)
@@ -208,9 +209,15 @@ func runFunction(root string) int {
 		logf("no command in %scommand", configDir)
 		powerOff(1)
 	}
+	env := append(lines(configDir+"env"), instanceEnvironment()...)
+	argv = expandPlaceholders(argv, env)
+	argv[0] = programInRoot(root, argv[0], env)
 	cmd := exec.Command(argv[0], argv[1:]...)
-	cmd.Env = append(lines(configDir+"env"), instanceEnvironment()...)
+	cmd.Env = env
 	cmd.Dir = "/tmp"
+	if dir := lines(configDir + "workdir"); len(dir) == 1 {
+		cmd.Dir = dir[0]
+	}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Chroot: root, Credential: &syscall.Credential{Uid: nobody, Gid: nobody}}
 	if limit := lines(configDir + "nproc"); len(limit) == 1 {
 		// Inherited by the function; RLIMIT_NPROC binds it because it is not root.
@@ -243,6 +250,46 @@ func runFunction(root string) int {
 	logf("function exited with status %d", status)
 	powerOff(status)
 	return status
+}
+
+// expandPlaceholders fills in {callback}, {port} and {host} of the manifest's command and args
+// from the instance's environment, as the platform does on the host for the other sandboxes.
+func expandPlaceholders(argv []string, env []string) []string {
+	values := map[string]string{}
+	for _, kv := range env {
+		if i := strings.IndexByte(kv, '='); i > 0 {
+			values[kv[:i]] = kv[i+1:]
+		}
+	}
+	replacer := strings.NewReplacer("{callback}", values["EDGEFAAS_CALLBACK_URL"], "{port}", values["PORT"],
+		"{host}", values["HOST"])
+	expanded := make([]string, len(argv))
+	for i, arg := range argv {
+		expanded[i] = replacer.Replace(arg)
+	}
+	return expanded
+}
+
+// programInRoot finds a bare program name (a manifest's own command, "node" say) on the function's
+// PATH inside its root, as a shell in there would; exec's own lookup would search init's root.
+func programInRoot(root, name string, env []string) string {
+	if strings.Contains(name, "/") {
+		return name
+	}
+	path := "/usr/local/bin:/usr/bin:/bin"
+	for _, kv := range env {
+		if strings.HasPrefix(kv, "PATH=") {
+			path = kv[len("PATH="):]
+		}
+	}
+	for _, dir := range strings.Split(path, ":") {
+		candidate := dir + "/" + name
+		if info, err := os.Stat(root + candidate); err == nil && !info.IsDir() && info.Mode()&0o111 != 0 {
+			return candidate
+		}
+	}
+	logf("command %s is not on PATH (%s) in the function's root", name, path)
+	return name
 }
 
 // instanceEnvironment is what the kernel command line gave init, less the kernel's own variables.

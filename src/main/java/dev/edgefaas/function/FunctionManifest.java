@@ -19,6 +19,7 @@ import java.util.Map;
  * @param readyTimeout how long a starting instance has to call back before it is failed
  * @param queueTimeout how long a request waits for capacity at {@code maxInstances}
  * @param network      {@code isolated} (own network namespace, where the sandbox has them) or {@code host}
+ * @param launch       command, args, port and readiness of an app not written for edgefaas; {@link LaunchSpec#CONTRACT} else
  */
 public record FunctionManifest(
         FunctionName name,
@@ -35,7 +36,8 @@ public record FunctionManifest(
         Map<String, String> env,
         Duration readyTimeout,
         Duration queueTimeout,
-        Network network) {
+        Network network,
+        LaunchSpec launch) {
 
     /** How an instance is attached to the network. */
     public enum Network {
@@ -88,6 +90,6 @@ public record FunctionManifest(
 
     public FunctionManifest withSandbox(String otherSandbox) {
         return new FunctionManifest(name, runtime, artifact, otherSandbox, keepalive, concurrency, singleUse,
-                minInstances, maxInstances, memoryMib, vcpus, env, readyTimeout, queueTimeout, network);
+                minInstances, maxInstances, memoryMib, vcpus, env, readyTimeout, queueTimeout, network, launch);
     }
 }

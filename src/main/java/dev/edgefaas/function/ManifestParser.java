@@ -20,7 +20,7 @@ import java.util.TreeSet;
 public final class ManifestParser {
     static final Set<String> KEYS = Set.of("name", "runtime", "artifact", "sandbox", "keepalive",
             "concurrency", "single-use", "min-instances", "max-instances", "memory-mib", "vcpus", "env",
-            "ready-timeout", "queue-timeout", "network");
+            "ready-timeout", "queue-timeout", "network", "command", "args", "port", "readiness");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ManifestDefaults defaults;
@@ -61,7 +61,8 @@ public final class ManifestParser {
                 env(root),
                 duration(root, "ready-timeout", ManifestDefaults.READY_TIMEOUT, Duration.ofMillis(100)),
                 duration(root, "queue-timeout", ManifestDefaults.QUEUE_TIMEOUT, Duration.ZERO),
-                network(root));
+                network(root),
+                LaunchSpecParser.parse(root));
     }
 
     /** The name a manifest file declares, if any; used when deploying a file. */

@@ -41,9 +41,12 @@ public final class GuestImageBuilder {
 
     GuestImage build(FunctionManifest manifest, RootfsBuilder.Rootfs rootfs, GuestKernel kernel, Path init) {
         List<String> environment = environment(manifest);
-        String digest = digest(rootfs, kernel, init, environment);
+        // Placeholders ({callback}, {port}, {host}) stay: the guest's init fills them in per instance.
+        List<String> command = manifest.launch().argv(rootfs.args());
+        String workdir = manifest.launch().ownCommand() ? RootfsBuilder.APP : "/tmp";
+        String digest = digest(rootfs, command, workdir, kernel, init, environment);
         Path target = cache.getOrBuild(manifest.name().value(), digest, "rootfs.ext4", staging -> {
-            writeInitramfs(staging.resolve("initramfs.cpio"), rootfs.args(), environment, kernel, init);
+            writeInitramfs(staging.resolve("initramfs.cpio"), command, workdir, environment, kernel, init);
             writeRootDisk(staging.resolve("rootfs.ext4"), rootfs.path(), digest);
         });
         return new GuestImage(target.resolve("initramfs.cpio"), target.resolve("rootfs.ext4"), digest);
@@ -62,8 +65,8 @@ public final class GuestImageBuilder {
         return env;
     }
 
-    private static void writeInitramfs(Path file, List<String> command, List<String> environment, GuestKernel kernel,
-                                       Path init) throws IOException {
+    private static void writeInitramfs(Path file, List<String> command, String workdir, List<String> environment,
+                                       GuestKernel kernel, Path init) throws IOException {
         try (CpioWriter cpio = new CpioWriter(new BufferedOutputStream(Files.newOutputStream(file), 1 << 16))) {
             for (String directory : List.of("dev", "proc", "sys", "tmp", "rootfs", "etc", "etc/edgefaas", "lib",
                     "lib/modules")) {
@@ -71,6 +74,7 @@ public final class GuestImageBuilder {
             }
             cpio.file("init", 0755, Files.readAllBytes(init));
             cpio.file("etc/edgefaas/command", 0644, lines(command));
+            cpio.file("etc/edgefaas/workdir", 0644, lines(List.of(workdir)));
             cpio.file("etc/edgefaas/env", 0644, lines(environment));
             cpio.file("etc/edgefaas/root", 0644, lines(List.of(ROOT_DEVICE)));
             cpio.file("etc/edgefaas/nproc", 0644, lines(List.of(Integer.toString(ManifestDefaults.PIDS_MAX))));
@@ -155,9 +159,10 @@ public final class GuestImageBuilder {
                 + hex.substring(16, 20) + "-" + hex.substring(20, 32);
     }
 
-    private static String digest(RootfsBuilder.Rootfs rootfs, GuestKernel kernel, Path init, List<String> environment) {
+    private static String digest(RootfsBuilder.Rootfs rootfs, List<String> command, String workdir, GuestKernel kernel,
+                                 Path init, List<String> environment) {
         try {
-            Sha256 sha = Sha256.start().add(LAYOUT_VERSION).add(rootfs.digest()).add(String.join("\n", rootfs.args()))
+            Sha256 sha = Sha256.start().add(LAYOUT_VERSION).add(rootfs.digest()).add(String.join("\n", command)).add(workdir)
                     .add(String.join("\n", environment)).addFile(init);
             for (Path module : kernel.modules()) {
                 sha.add(module.toString()).addFile(module);

@@ -27,7 +27,8 @@ import java.util.stream.Stream;
  * the same timestamps, so the same digest.
  */
 public final class RootfsBuilder {
-    static final String APP = "/app";
+    /** Where the artifact's files are inside the root file system. */
+    public static final String APP = "/app";
     /** What a position-independent build of an entry point is named after it, for OSv. */
     public static final String PIE_SUFFIX = ".pie";
     private static final FileTime FIXED_TIME = FileTime.fromMillis(0);

@@ -18,8 +18,11 @@ import java.util.stream.Stream;
  * @param runtimeFix what to do instead, told with a refused runtime
  * @param networks   the network modes it has
  * @param networkFix what to do instead, told with a refused network mode
+ * @param ownLaunch  whether it runs a manifest's own {@code command}, {@code args} and {@code port}
+ * @param launchFix  what to do instead, told with a refused launch
  */
-public record BackendScope(Set<Runtime> runtimes, String runtimeFix, Set<Network> networks, String networkFix) {
+public record BackendScope(Set<Runtime> runtimes, String runtimeFix, Set<Network> networks, String networkFix,
+                           boolean ownLaunch, String launchFix) {
     /** What image-based sandboxes tell a function of runtime binary, which only a host process can run. */
     public static final String BINARY_NEEDS_A_PROCESS = "runtime binary runs only in the process sandbox; build the"
             + " function as a static Go binary (runtime go) or a Node.js script (runtime node)";
@@ -34,23 +37,28 @@ public record BackendScope(Set<Runtime> runtimes, String runtimeFix, Set<Network
 
     /** Every runtime in every network mode: the process sandbox. */
     public static BackendScope everything() {
-        return new BackendScope(EnumSet.allOf(Runtime.class), "", EnumSet.allOf(Network.class), "");
+        return new BackendScope(EnumSet.allOf(Runtime.class), "", EnumSet.allOf(Network.class), "", true, "");
     }
 
     /** Go and Node.js functions, from their root file systems, in every network mode. */
     public static BackendScope imageRuntimes() {
         return new BackendScope(EnumSet.of(Runtime.GO, Runtime.NODE), BINARY_NEEDS_A_PROCESS,
-                EnumSet.allOf(Network.class), "");
+                EnumSet.allOf(Network.class), "", true, "");
     }
 
     /** This scope without the host network mode, telling {@code fix} to a manifest that asks for it. */
     public BackendScope isolatedOnly(String fix) {
-        return new BackendScope(runtimes, runtimeFix, EnumSet.of(Network.ISOLATED), fix);
+        return new BackendScope(runtimes, runtimeFix, EnumSet.of(Network.ISOLATED), fix, ownLaunch, launchFix);
     }
 
     /** This scope with only {@code only}, telling {@code fix} to the others. */
     public BackendScope onlyRuntimes(Set<Runtime> only, String fix) {
-        return new BackendScope(only, fix, networks, networkFix);
+        return new BackendScope(only, fix, networks, networkFix, ownLaunch, launchFix);
+    }
+
+    /** This scope for a sandbox that runs only the entry point as built, telling {@code fix} to a manifest with its own. */
+    public BackendScope entryPointOnly(String fix) {
+        return new BackendScope(runtimes, runtimeFix, networks, networkFix, false, fix);
     }
 
     /** Why {@code sandbox} refuses {@code manifest}, naming the field and the fix; empty if it runs it. */
@@ -58,6 +66,10 @@ public record BackendScope(Set<Runtime> runtimes, String runtimeFix, Set<Network
         if (!runtimes.contains(manifest.runtime())) {
             return Optional.of("runtime: " + sandbox + " runs " + keys(runtimes.stream().map(Runtime::key))
                     + " functions, not " + manifest.runtime().key() + "; " + runtimeFix);
+        }
+        if (!ownLaunch && manifest.launch().overridesLaunch()) {
+            return Optional.of("command, args, port: " + sandbox + " runs the function's entry point as its image was"
+                    + " built, on $PORT; " + launchFix);
         }
         if (!networks.contains(manifest.network())) {
             return Optional.of("network: " + sandbox + " has no " + manifest.network().key() + " network mode; "

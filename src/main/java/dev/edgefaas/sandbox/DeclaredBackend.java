@@ -38,6 +38,19 @@ public abstract class DeclaredBackend<H> implements SandboxBackend {
      */
     protected abstract PreparedFunction prepareOn(H host, FunctionManifest manifest);
 
+    /**
+     * Refuses a fixed {@code port} with more than one instance where instances share the host's
+     * ports (the process sandbox, a host-network container): the second would not bind.
+     */
+    protected static void requireOneInstancePerFixedPort(String sandbox, FunctionManifest manifest) {
+        int port = manifest.launch().port();
+        if (port != 0 && manifest.maxInstances() > 1) {
+            throw new SandboxException("port: " + sandbox + " instances share the host's ports, so the fixed port " + port
+                    + " allows one instance at a time; set \"max-instances\": 1, let the app take $PORT, or choose"
+                    + " a sandbox with a network of its own per instance (runc, crun, qemu-microvm)");
+        }
+    }
+
     @Override
     public final String name() {
         return name;

@@ -1,6 +1,7 @@
 package dev.edgefaas.sandbox;
 
 import dev.edgefaas.function.FunctionManifest;
+import dev.edgefaas.function.ReadinessCheck;
 import dev.edgefaas.host.cgroup.Cgroup;
 import dev.edgefaas.host.cgroup.CgroupLayout;
 import dev.edgefaas.host.cgroup.CgroupLimits;
@@ -133,15 +134,17 @@ public final class InstanceStart {
     }
 
     /**
-     * Awaits the handed-over instance's readiness.
-     *
-     * @param hint said after a timeout, e.g. what the instance must do to be ready; may be empty
+     * Awaits the handed-over instance's readiness: its callback, or for {@code tcp} and
+     * {@code http:/path} a probe of its endpoint that this starts.
      */
-    public SandboxInstance awaitReady(Duration timeout, String hint) {
+    public SandboxInstance awaitReady(Duration timeout, ReadinessCheck check) {
         if (instance == null) {
             throw new IllegalStateException("handOver the instance before awaiting it");
         }
-        instance.awaitReady(request, timeout, what, hint);
+        if (check.kind() != ReadinessCheck.Kind.CALLBACK) {
+            ReadinessProbe.start(request.instanceId(), instance.endpoint(), check, instance::isAlive, request.readiness());
+        }
+        instance.awaitReady(request, timeout, what, check.timeoutHint());
         return instance;
     }
 

@@ -98,6 +98,16 @@ class DeclaredBackendTest {
     }
 
     @Test
+    void aSandboxThatRunsOnlyTheEntryPointRefusesAManifestsOwnLaunch() {
+        BackendScope scope = BackendScope.imageRuntimes().entryPointOnly("run it on runc");
+
+        assertThat(scope.refusal("uni", goFunction("\"args\": [\"{callback}\"]")))
+                .hasValue("command, args, port: uni runs the function's entry point as its image was built, on $PORT;"
+                        + " run it on runc");
+        assertThat(scope.refusal("uni", goFunction("\"readiness\": \"tcp\""))).isEmpty();
+    }
+
+    @Test
     void prepareOnAHostThatLacksNeedsSaysThemAllAndBuildsNothing() {
         Needy backend = new Needy(List.of("one is missing: add it", "two is missing: add it too"));
 

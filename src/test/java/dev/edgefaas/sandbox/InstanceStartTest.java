@@ -3,6 +3,7 @@ package dev.edgefaas.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.edgefaas.function.ReadinessCheck;
 import dev.edgefaas.host.StateDirectory;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -93,7 +94,7 @@ class InstanceStartTest {
     @Test
     void awaitingBeforeTheHandOverIsAProgrammingError() {
         assertThatThrownBy(() -> InstanceStart.run(request("t-4"), "instance t-4",
-                start -> start.awaitReady(Duration.ofSeconds(1), "")))
+                start -> start.awaitReady(Duration.ofSeconds(1), ReadinessCheck.CALLBACK)))
                 .hasRootCauseInstanceOf(IllegalStateException.class);
     }
 }

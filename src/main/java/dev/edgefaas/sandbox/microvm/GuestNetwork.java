@@ -10,9 +10,11 @@ import dev.edgefaas.host.network.InstanceNetwork;
  *
  * @param link          the tap or the namespace, or null for user-mode networking
  * @param loopbackPort  the host's loopback port forwarded to the guest, 0 with a link
+ * @param guestPort     the port the function listens on inside the guest
  */
-record GuestNetwork(InstanceNetwork link, int loopbackPort) {
-    static final int GUEST_PORT = 8080;
+record GuestNetwork(InstanceNetwork link, int loopbackPort, int guestPort) {
+    /** The port a guest's function listens on unless its manifest fixes another. */
+    static final int DEFAULT_GUEST_PORT = 8080;
     /** QEMU's user-mode network: the guest's fixed address, and the host as the guest sees it. */
     private static final String USER_GUEST = "10.0.2.15";
     private static final String USER_HOST = "10.0.2.2";
@@ -37,7 +39,7 @@ record GuestNetwork(InstanceNetwork link, int loopbackPort) {
 
     /** Where the platform reaches the function. */
     String endpoint() {
-        return link != null ? "http://" + link.instanceAddress() + ":" + GUEST_PORT : "http://127.0.0.1:" + loopbackPort;
+        return link != null ? "http://" + link.instanceAddress() + ":" + guestPort : "http://127.0.0.1:" + loopbackPort;
     }
 
     String describe() {

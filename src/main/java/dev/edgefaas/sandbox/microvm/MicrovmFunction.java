@@ -2,6 +2,7 @@ package dev.edgefaas.sandbox.microvm;
 
 import dev.edgefaas.function.FunctionManifest;
 import dev.edgefaas.function.ManifestDefaults;
+import dev.edgefaas.function.ReadinessCheck;
 import dev.edgefaas.host.LoopbackPorts;
 import dev.edgefaas.host.cgroup.Cgroup;
 import dev.edgefaas.host.cgroup.CgroupLayout;
@@ -35,25 +36,25 @@ record MicrovmFunction(FunctionManifest manifest, Vmm vmm, GuestKernel kernel, G
         return InstanceStart.run(request, manifest, vmm.sandbox(), start -> {
             Cgroup group = start.cgroup(cgroups, new CgroupLimits(manifest.vcpus(),
                     (manifest.memoryMib() + VMM_OVERHEAD_MIB) * 1024L * 1024L, ManifestDefaults.PIDS_MAX));
+            int guestPort = manifest.launch().portOr(GuestNetwork.DEFAULT_GUEST_PORT);
             GuestNetwork network = manifest.network() == FunctionManifest.Network.ISOLATED
                     ? new GuestNetwork(start.take(() -> vmm.takeLink(namespaces, request.callbackPort()),
-                            namespaces::release), 0)
-                    : new GuestNetwork(null, LoopbackPorts.free());
+                            namespaces::release), 0, guestPort)
+                    : new GuestNetwork(null, LoopbackPorts.free(), guestPort);
             // A guest has whole vCPUs; a fractional limit still applies to the VMM through its cgroup.
             int vcpus = (int) Math.ceil(manifest.vcpus());
             List<String> command = vmm.command(new Vmm.MicrovmLaunch(id, kernel, image, network, vcpus,
                     manifest.memoryMib(), request.scratch(), InstanceEnvironment.lines(InstanceEnvironment.ofInstance(id,
-                            GuestNetwork.GUEST_PORT, request.callbackUrl(network.hostAddress())))));
+                            guestPort, request.callbackUrl(network.hostAddress())))));
             Path console = request.scratch().resolve("console.log");
             Process process = start.spawn(new ProcessBuilder(JoinCgroupsThenExec.wrap(group.procsFiles(), command)),
                     console);
             start.handOver(new MicrovmInstance(id, process, vmm::requestStop, network, console, request.scratch(), group,
                     namespaces, details(network), vmm.exitReport()));
-            if (vmm.probesReadiness()) {
-                ListeningProbe.start(id, network.link().instanceAddress(), GuestNetwork.GUEST_PORT, process,
-                        request.readiness());
-            }
-            return start.awaitReady(manifest.readyTimeout(), vmm.probesReadiness() ? " (its port never accepted)" : "");
+            // A guest that cannot be told a callback URL is probed instead.
+            ReadinessCheck readiness = manifest.launch().readiness();
+            return start.awaitReady(manifest.readyTimeout(),
+                    vmm.probesReadiness() && readiness.kind() == ReadinessCheck.Kind.CALLBACK ? ReadinessCheck.TCP : readiness);
         });
     }
 

@@ -33,7 +33,8 @@ public final class NanosBackend extends VmBackend<VmBackend.UnikernelHost<NanosT
 
     public NanosBackend(CgroupLayout cgroups, Path cacheRoot, NamespacePool namespaces) {
         super(NAME, BackendScope.imageRuntimes().isolatedOnly("a Nanos instance sits behind NAT in a namespace of its own;"
-                + " use \"network\": \"isolated\""), QEMU, cgroups, cacheRoot, namespaces);
+                + " use \"network\": \"isolated\"").entryPointOnly(UNIKERNEL_LAUNCH_FIX), QEMU, cgroups, cacheRoot,
+                namespaces);
     }
 
     @Override

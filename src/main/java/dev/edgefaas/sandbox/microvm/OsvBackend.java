@@ -33,8 +33,8 @@ public final class OsvBackend extends VmBackend<VmBackend.UnikernelHost<OsvToolc
 
     public OsvBackend(CgroupLayout cgroups, Path cacheRoot, NamespacePool namespaces) {
         super(NAME, BackendScope.imageRuntimes().onlyRuntimes(Set.of(Runtime.GO),
-                "Node.js would need a node built for OSv; deploy a Go function (runtime go)"), QEMU, cgroups, cacheRoot,
-                namespaces);
+                "Node.js would need a node built for OSv; deploy a Go function (runtime go)")
+                .entryPointOnly(UNIKERNEL_LAUNCH_FIX), QEMU, cgroups, cacheRoot, namespaces);
     }
 
     @Override

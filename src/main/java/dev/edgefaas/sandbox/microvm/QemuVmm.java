@@ -97,7 +97,7 @@ final class QemuVmm implements Vmm {
         }
         return network.link() != null
                 ? "tap,id=net0,ifname=" + network.link().hostInterface() + ",script=no,downscript=no"
-                : "user,id=net0,hostfwd=tcp:127.0.0.1:" + network.loopbackPort() + "-:" + GuestNetwork.GUEST_PORT;
+                : "user,id=net0,hostfwd=tcp:127.0.0.1:" + network.loopbackPort() + "-:" + network.guestPort();
     }
 
     @Override

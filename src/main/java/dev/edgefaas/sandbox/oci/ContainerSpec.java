@@ -12,7 +12,7 @@ import java.util.List;
  * @param cgroupsPath      the container's cgroup, relative to each hierarchy's root
  * @param seccomp          whether to apply the seccomp deny list (runc, crun; gVisor filters by itself)
  */
-record ContainerSpec(List<String> args, List<String> env, Path rootfs, String hostname, Path networkNamespace,
+record ContainerSpec(List<String> args, List<String> env, String cwd, Path rootfs, String hostname, Path networkNamespace,
                      String cgroupsPath, long memoryBytes, double vcpus, long pidsLimit, boolean seccomp) {
 
     private static final long CPU_PERIOD_MICROS = 100_000;
@@ -27,7 +27,7 @@ record ContainerSpec(List<String> args, List<String> env, Path rootfs, String ho
 
     /** The configuration as the OCI runtime reads it. */
     OciSpec toOci() {
-        OciSpec.Process process = new OciSpec.Process(false, new OciSpec.User(NOBODY, NOBODY), args, env, "/",
+        OciSpec.Process process = new OciSpec.Process(false, new OciSpec.User(NOBODY, NOBODY), args, env, cwd,
                 OciSpec.Capabilities.only(List.of()),
                 List.of(new OciSpec.Rlimit("RLIMIT_NOFILE", OPEN_FILES, OPEN_FILES)), true);
         List<OciSpec.Mount> mounts = List.of(

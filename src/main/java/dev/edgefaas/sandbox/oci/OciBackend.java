@@ -87,6 +87,9 @@ public final class OciBackend extends DeclaredBackend<OciRuntime> {
         if (runtime.ownNetwork() && namespaces == null) {
             throw new SandboxException(runtimeName + " needs the platform's network namespace pool");
         }
+        if (!runtime.ownNetwork() || manifest.network() == FunctionManifest.Network.HOST) {
+            requireOneInstancePerFixedPort(runtimeName, manifest);
+        }
         RootfsBuilder.Rootfs rootfs = new RootfsBuilder(cacheDirectory).build(manifest);
         if (runtime.ownNetwork() && manifest.network() == FunctionManifest.Network.ISOLATED) {
             namespaces.warmUp();

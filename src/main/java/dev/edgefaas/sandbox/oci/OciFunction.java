@@ -3,6 +3,7 @@ package dev.edgefaas.sandbox.oci;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.edgefaas.function.FunctionManifest;
+import dev.edgefaas.function.LaunchSpec;
 import dev.edgefaas.function.ManifestDefaults;
 import dev.edgefaas.host.LoopbackPorts;
 import dev.edgefaas.host.cgroup.Cgroup;
@@ -45,7 +46,7 @@ record OciFunction(FunctionManifest manifest, OciRuntime runtime, RootfsBuilder.
                     ? start.take(() -> namespaces.take(request.callbackPort()), namespaces::release)
                     : null;
             String instanceAddress = network != null ? network.instanceAddress() : "127.0.0.1";
-            int port = network != null ? INSTANCE_PORT : LoopbackPorts.free();
+            int port = manifest.launch().portOr(network != null ? INSTANCE_PORT : LoopbackPorts.free());
             Path bundle = writeBundle(request, network, port, memoryBytes);
             request.record().put(OciBackend.RECORD_CONTAINER, id);
             request.record().put(OciBackend.RECORD_RUNTIME_ROOT, runtime.stateRoot().toString());
@@ -56,16 +57,20 @@ record OciFunction(FunctionManifest manifest, OciRuntime runtime, RootfsBuilder.
                     output);
             start.handOver(new OciInstance(id, runtime, process, "http://" + instanceAddress + ":" + port, output, group,
                     network, namespaces, details(network), memoryBytes));
-            return start.awaitReady(manifest.readyTimeout(), "");
+            return start.awaitReady(manifest.readyTimeout(), manifest.launch().readiness());
         });
     }
 
     private Path writeBundle(InstanceRequest request, InstanceNetwork network, int port, long memoryBytes)
             throws IOException {
         String hostAddress = network != null ? network.hostAddress() : "127.0.0.1";
-        List<String> env = InstanceEnvironment.lines(InstanceEnvironment.of(manifest, network != null ? "0.0.0.0" : "127.0.0.1",
-                "/tmp", request.instanceId(), port, request.callbackUrl(hostAddress)));
-        ContainerSpec spec = new ContainerSpec(rootfs.args(), env, rootfs.path(), manifest.name().value(),
+        String listenHost = network != null ? "0.0.0.0" : "127.0.0.1";
+        String callbackUrl = request.callbackUrl(hostAddress).toString();
+        List<String> env = InstanceEnvironment.lines(InstanceEnvironment.of(manifest, listenHost, "/tmp",
+                request.instanceId(), port, request.callbackUrl(hostAddress)));
+        List<String> argv = LaunchSpec.expand(manifest.launch().argv(rootfs.args()), callbackUrl, port, listenHost);
+        String cwd = manifest.launch().ownCommand() ? RootfsBuilder.APP : "/";
+        ContainerSpec spec = new ContainerSpec(argv, env, cwd, rootfs.path(), manifest.name().value(),
                 network != null ? network.path() : null,
                 "/" + CgroupsPaths.container(request.instanceId()),
                 memoryBytes + CONTAINER_MEMORY_HEADROOM, manifest.vcpus(), ManifestDefaults.PIDS_MAX, runtime.seccomp());

@@ -53,6 +53,7 @@ public final class ProcessBackend extends DeclaredBackend<Optional<CgroupLayout>
 
     @Override
     protected PreparedFunction prepareOn(Optional<CgroupLayout> limits, FunctionManifest manifest) {
+        requireOneInstancePerFixedPort(NAME, manifest);
         return new ProcessFunction(manifest, LaunchCommand.forManifest(manifest), limits);
     }
 

@@ -25,12 +25,14 @@ record ProcessFunction(FunctionManifest manifest, LaunchCommand command, Optiona
     public SandboxInstance start(InstanceRequest request) {
         String id = request.instanceId();
         return InstanceStart.run(request, manifest, ProcessBackend.NAME, start -> {
-            int port = LoopbackPorts.free();
+            int port = manifest.launch().portOr(LoopbackPorts.free());
             CgroupLimits limits = new CgroupLimits(manifest.vcpus(), manifest.memoryMib() * 1024L * 1024L,
                     ManifestDefaults.PIDS_MAX);
             Cgroup cgroup = cgroups.map(layout -> start.cgroup(layout, limits)).orElse(null);
-            ProcessBuilder builder = new ProcessBuilder(command.joiningCgroups(cgroup == null ? List.of() : cgroup.procsFiles()))
-                    .directory(request.scratch().toFile());
+            String callbackUrl = request.callbackUrl(LOOPBACK).toString();
+            ProcessBuilder builder = new ProcessBuilder(command.forInstance(cgroup == null ? List.of() : cgroup.procsFiles(),
+                    callbackUrl, port, LOOPBACK))
+                    .directory(command.workingDirectory().orElse(request.scratch()).toFile());
             // The instance sees only what the platform gives it, never the gateway's own environment.
             builder.environment().clear();
             builder.environment().putAll(InstanceEnvironment.of(manifest, LOOPBACK, request.scratch().toString(), id, port,
@@ -39,7 +41,7 @@ record ProcessFunction(FunctionManifest manifest, LaunchCommand command, Optiona
             Process process = start.spawn(builder, output);
             request.record().put(ProcessBackend.RECORD_PID_STARTED, ProcessIdentity.startedOf(process.toHandle()).orElse(""));
             start.handOver(new ProcessInstance(id, process, port, output, cgroup, details(cgroup)));
-            return start.awaitReady(manifest.readyTimeout(), " (it must listen on $PORT, then GET $EDGEFAAS_CALLBACK_URL)");
+            return start.awaitReady(manifest.readyTimeout(), manifest.launch().readiness());
         });
     }
 

@@ -48,7 +48,7 @@ class QemuVmmTest {
 
     @Test
     void theHostNetworkModeForwardsALoopbackPortToTheGuest() {
-        List<String> arguments = linux(TCG, new GuestNetwork(null, 40123));
+        List<String> arguments = linux(TCG, new GuestNetwork(null, 40123, 8080));
 
         assertThat(arguments).contains("user,id=net0,hostfwd=tcp:127.0.0.1:40123-:8080");
         assertThat(append(arguments)).contains("ip=10.0.2.15::10.0.2.2:255.255.255.0::eth0:off");
@@ -57,7 +57,7 @@ class QemuVmmTest {
     @Test
     void nanosBootsItsOwnDiskInsideItsNamespaceOnPciWithDebugExitAndIsProbed() {
         QemuVmm vmm = new QemuVmm("qemu-system-x86_64", TCG, QemuGuest.nanos(new NanosToolchain(Path.of("/n"), "0.1")));
-        GuestNetwork nat = new GuestNetwork(new InstanceNetwork("ef1-n1", GuestNat.TAP, null, true), 0);
+        GuestNetwork nat = new GuestNetwork(new InstanceNetwork("ef1-n1", GuestNat.TAP, null, true), 0, 8080);
 
         List<String> arguments = vmm.command(launch(nat));
 
@@ -91,7 +91,7 @@ class QemuVmmTest {
     }
 
     private static GuestNetwork tap() {
-        return new GuestNetwork(new InstanceNetwork("ef1-1t", "ef1-1t", new AddressPool("10.231.0.0/16").allocate(), true), 0);
+        return new GuestNetwork(new InstanceNetwork("ef1-1t", "ef1-1t", new AddressPool("10.231.0.0/16").allocate(), true), 0, 8080);
     }
 
     private static String append(List<String> arguments) {

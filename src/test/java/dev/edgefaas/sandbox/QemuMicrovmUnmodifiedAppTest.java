@@ -1,0 +1,8 @@
+package dev.edgefaas.sandbox;
+
+class QemuMicrovmUnmodifiedAppTest extends UnmodifiedAppTest {
+    @Override
+    String sandbox() {
+        return "qemu-microvm";
+    }
+}

@@ -1,0 +1,8 @@
+package dev.edgefaas.sandbox;
+
+class RuncUnmodifiedAppTest extends UnmodifiedAppTest {
+    @Override
+    String sandbox() {
+        return "runc";
+    }
+}
