@@ -7,11 +7,11 @@ import dev.edgefaas.dispatcher.InstanceView;
 import dev.edgefaas.function.FunctionManifest;
 import dev.edgefaas.function.FunctionName;
 import dev.edgefaas.function.ManifestException;
-import dev.edgefaas.function.ManifestParser;
 import dev.edgefaas.metrics.PlatformMetrics;
 import dev.edgefaas.sandbox.Availability;
 import dev.edgefaas.sandbox.SandboxBackend;
 import dev.edgefaas.sandbox.SandboxException;
+import dev.edgefaas.store.FunctionDeployer;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -25,28 +25,39 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The management API, served only on the admin listener: deploy, list and remove functions,
- * list instances and sandboxes, and Prometheus metrics.
+ * upload artifacts, list instances and sandboxes, and Prometheus metrics. Where the node has a
+ * token, every request must carry it ({@code Authorization: Bearer TOKEN}); without, 401 and
+ * nothing changes.
  */
 public final class AdminApi implements HttpService {
     private static final int MAX_MANIFEST_BYTES = 1024 * 1024;
     private static final Duration DRAIN_GRACE = Duration.ofSeconds(30);
 
     private final Dispatcher dispatcher;
-    private final ManifestParser parser;
+    private final FunctionDeployer deployer;
     private final PlatformMetrics metrics;
     private final Collection<SandboxBackend> backends;
     private final Path workingDirectory;
+    private final Optional<String> token;
+    private final long maxUploadBytes;
 
     /**
      * @param workingDirectory what relative artifact paths in {@code PUT} bodies are resolved against
+     * @param token            what every request must carry; empty for a node on loopback that asks none (tests)
+     * @param maxUploadBytes   the largest artifact {@code POST /api/artifacts} takes
      */
-    public AdminApi(Dispatcher dispatcher, ManifestParser parser, PlatformMetrics metrics,
-                    Collection<SandboxBackend> backends, Path workingDirectory) {
+    public AdminApi(Dispatcher dispatcher, FunctionDeployer deployer, PlatformMetrics metrics,
+                    Collection<SandboxBackend> backends, Path workingDirectory, Optional<String> token,
+                    long maxUploadBytes) {
+        this.token = token;
+        this.maxUploadBytes = maxUploadBytes;
         this.dispatcher = dispatcher;
-        this.parser = parser;
+        this.deployer = deployer;
         this.metrics = metrics;
         this.backends = backends;
         this.workingDirectory = workingDirectory;
@@ -54,7 +65,10 @@ public final class AdminApi implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.put("/api/functions/{name}", this::deploy)
+        rules.any(this::authorize)
+                .put("/api/functions/{name}", this::deploy)
+                .post("/api/artifacts", this::upload)
+                .post("/api/images", this::uploadImage)
                 .get("/api/functions", this::listFunctions)
                 .get("/api/functions/{name}", this::getFunction)
                 .delete("/api/functions/{name}", this::removeFunction)
@@ -68,9 +82,11 @@ public final class AdminApi implements HttpService {
     private void deploy(ServerRequest request, ServerResponse response) {
         String name = request.path().pathParameters().get("name");
         try {
-            FunctionManifest manifest = parser.parse(name, readBody(request), workingDirectory);
-            boolean replaced = dispatcher.deploy(manifest);
-            sendJson(response, replaced ? 200 : 201, Json.manifest(manifest));
+            FunctionDeployer.Deployed deployed = deployer.deploy(name, readBody(request), workingDirectory);
+            sendJson(response, deployed.replaced() ? 200 : 201, Json.manifest(deployed.manifest()).put("version", deployed.version()));
+        } catch (UncheckedIOException e) {
+            // The store could not keep it: nothing changed, the previous version still serves.
+            storeFailed(response, e);
         } catch (ManifestException e) {
             ObjectNode body = Json.MAPPER.createObjectNode()
                     .put("error", e.getMessage()).put("field", e.field()).put("status", 400);
@@ -80,6 +96,55 @@ public final class AdminApi implements HttpService {
                     .put("error", e.getMessage()).put("field", "sandbox").put("status", 400);
             sendJson(response, 400, body);
         }
+    }
+
+    private void authorize(ServerRequest request, ServerResponse response) {
+        if (token.isEmpty() || AdminToken.authorizes(token.get(),
+                request.headers().first(HeaderNames.AUTHORIZATION).orElse(null))) {
+            response.next();
+            return;
+        }
+        response.header(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"edgefaas\"");
+        sendJson(response, 401, Json.MAPPER.createObjectNode()
+                .put("error", "the management API needs its token: Authorization: Bearer TOKEN, with the token from "
+                        + AdminToken.FILE_NAME + " in the node's data directory (edgefaas --token, or EDGEFAAS_TOKEN)")
+                .put("status", 401));
+    }
+
+    /** Stores the body as an artifact; a manifest then names it as {@code "artifact": "sha256:DIGEST"}. */
+    private void upload(ServerRequest request, ServerResponse response) {
+        String name = request.query().first("name").orElse("function");
+        boolean executable = !request.query().first("executable").orElse("true").equals("false");
+        String contentType = request.headers().first(HeaderNames.CONTENT_TYPE).orElse("application/octet-stream");
+        receive(request, response, "artifact", body -> deployer.upload(body, contentType, name, executable, maxUploadBytes));
+    }
+
+    /** Keeps an image archive (docker save, or an OCI layout as a tar); a manifest then names it as {@code "image": "sha256:DIGEST"}. */
+    private void uploadImage(ServerRequest request, ServerResponse response) {
+        receive(request, response, "image", body -> deployer.uploadImage(body, maxUploadBytes));
+    }
+
+    /** Hands the body to {@code store} and answers 201 with the reference under {@code key}, or why not. */
+    private static void receive(ServerRequest request, ServerResponse response, String key,
+                                Function<InputStream, FunctionDeployer.Uploaded> store) {
+        try (InputStream body = request.content().inputStream()) {
+            FunctionDeployer.Uploaded uploaded = store.apply(body);
+            ObjectNode answer = Json.MAPPER.createObjectNode().put(key, uploaded.reference()).put("bytes", uploaded.bytes());
+            if (!uploaded.uploadSha256().isEmpty()) {
+                answer.put("upload-sha256", uploaded.uploadSha256());
+            }
+            sendJson(response, 201, answer);
+        } catch (FunctionDeployer.UploadRefused e) {
+            sendJson(response, e.status(), Json.MAPPER.createObjectNode().put("error", e.getMessage()).put("status", e.status()));
+        } catch (IOException | UncheckedIOException e) {
+            storeFailed(response, e);
+        }
+    }
+
+    /** 507 Insufficient Storage for a full disk, else 500; the message says what could not be kept. */
+    private static void storeFailed(ServerResponse response, Exception e) {
+        int status = String.valueOf(e.getMessage()).contains("disk is full") ? 507 : 500;
+        sendJson(response, status, Json.MAPPER.createObjectNode().put("error", e.getMessage()).put("status", status));
     }
 
     private void rejectName(ServerRequest request, ServerResponse response) {
@@ -94,20 +159,20 @@ public final class AdminApi implements HttpService {
 
     private void listFunctions(ServerRequest request, ServerResponse response) {
         ArrayNode array = Json.array();
-        dispatcher.functions().forEach(manifest -> array.add(Json.manifest(manifest)));
+        dispatcher.functions().forEach(manifest -> array.add(withVersion(manifest)));
         sendJson(response, 200, array);
     }
 
     private void getFunction(ServerRequest request, ServerResponse response) {
         String name = request.path().pathParameters().get("name");
         dispatcher.function(name).ifPresentOrElse(
-                manifest -> sendJson(response, 200, Json.manifest(manifest)),
+                manifest -> sendJson(response, 200, withVersion(manifest)),
                 () -> sendJson(response, 404, notFound(name)));
     }
 
     private void removeFunction(ServerRequest request, ServerResponse response) {
         String name = request.path().pathParameters().get("name");
-        if (dispatcher.remove(name, DRAIN_GRACE)) {
+        if (deployer.remove(name, DRAIN_GRACE)) {
             sendJson(response, 200, Json.MAPPER.createObjectNode().put("removed", name));
         } else {
             sendJson(response, 404, notFound(name));
@@ -139,6 +204,12 @@ public final class AdminApi implements HttpService {
     private void metrics(ServerRequest request, ServerResponse response) {
         response.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
         response.send(metrics.scrape().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private ObjectNode withVersion(FunctionManifest manifest) {
+        ObjectNode node = Json.manifest(manifest);
+        deployer.version(manifest.name().value()).ifPresent(version -> node.put("version", version));
+        return node;
     }
 
     private static ObjectNode notFound(String name) {

@@ -13,9 +13,9 @@ final class ListCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         JsonNode functions = admin.client().send("GET", "api/functions", null);
-        Table table = new Table("NAME", "RUNTIME", "SANDBOX", "CONCURRENCY", "MIN", "MAX", "KEEPALIVE", "MEMORY", "VCPUS");
+        Table table = new Table("NAME", "VERSION", "RUNTIME", "SANDBOX", "CONCURRENCY", "MIN", "MAX", "KEEPALIVE", "MEMORY", "VCPUS");
         for (JsonNode f : functions) {
-            table.row(f.path("name").asText(), f.path("runtime").asText(), f.path("sandbox").asText(),
+            table.row(f.path("name").asText(), f.path("version").asText("-"), f.path("runtime").asText(), f.path("sandbox").asText(),
                     f.path("concurrency").asText(), f.path("min-instances").asText(), f.path("max-instances").asText(),
                     f.path("keepalive").asText(), f.path("memory-mib").asText() + " MiB", f.path("vcpus").asText());
         }

@@ -2,8 +2,8 @@ package dev.edgefaas.cli;
 
 import dev.edgefaas.bench.experiment.Experiment;
 import dev.edgefaas.bench.experiment.ExperimentCatalog;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** The {@code edgefaas} command line. */
 @Command(name = "edgefaas",

@@ -7,14 +7,17 @@ import dev.edgefaas.function.ManifestParser;
 import dev.edgefaas.gateway.GatewayServer;
 import dev.edgefaas.gateway.TrustedProxies;
 import dev.edgefaas.host.StateDirectory;
+import dev.edgefaas.platform.AdminAccess;
 import dev.edgefaas.platform.Platform;
 import dev.edgefaas.platform.PlatformConfig;
 import dev.edgefaas.platform.SampleFunctions;
 import dev.edgefaas.sandbox.SandboxException;
+import dev.edgefaas.store.FunctionStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
@@ -25,8 +28,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = {"Starts the gateway with the sample functions deployed and serves until Ctrl-C or SIGTERM,",
-            "which drain requests in flight and stop every instance."})
+        description = {"Starts the gateway with the functions kept in --data-dir and the sample functions deployed,",
+            "and serves until Ctrl-C or SIGTERM, which drain requests in flight and stop every instance."})
 final class ServeCommand implements Callable<Integer> {
     @Option(names = "--host", defaultValue = "0.0.0.0", description = "Address of the invocation listener (default: ${DEFAULT-VALUE}).")
     String host;
@@ -47,6 +50,17 @@ final class ServeCommand implements Callable<Integer> {
     Path deployDirectory;
     @Option(names = "--state-dir", paramLabel = "DIR", description = "Instance records, for cleanup after a crash (default: /run/edgefaas as root).")
     Path stateDirectory;
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = {"Where deployed functions (manifests and copies of their artifacts) are kept and restored",
+                "from at start (default: /var/lib/edgefaas as root)."})
+    Path dataDirectory;
+    @Option(names = "--admin-tls-cert", paramLabel = "PEM", description = "Serve the management API over TLS with this certificate chain.")
+    Path adminTlsCertificate;
+    @Option(names = "--admin-tls-key", paramLabel = "PEM", description = "The private key of --admin-tls-cert.")
+    Path adminTlsKey;
+    @Option(names = "--max-upload-mib", defaultValue = "1024", paramLabel = "MIB",
+            description = "The largest artifact the management API takes (default: ${DEFAULT-VALUE}).")
+    long maxUploadMib;
     @Option(names = "--network-pool", defaultValue = PlatformConfig.DEFAULT_NETWORK_POOL, paramLabel = "CIDR",
             description = "IPv4 range for the /30 links of instances in network namespaces (default: ${DEFAULT-VALUE}).")
     String networkPool;
@@ -63,6 +77,15 @@ final class ServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    private AdminAccess adminAccess() {
+        try {
+            return new AdminAccess(Optional.ofNullable(adminTlsCertificate), Optional.ofNullable(adminTlsKey),
+                    maxUploadMib * 1024 * 1024);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
     private TrustedProxies trustedProxies() {
         try {
             return TrustedProxies.parse(trustedProxies);
@@ -78,8 +101,11 @@ final class ServeCommand implements Callable<Integer> {
                 stateDirectory != null ? stateDirectory : StateDirectory.defaultRoot(),
                 sandbox,
                 Durations.parse("--shutdown-grace", shutdownGrace),
-                networkPool, spareNamespaces, trustedProxies());
+                networkPool, spareNamespaces, trustedProxies(),
+                Optional.of(dataDirectory != null ? dataDirectory : FunctionStore.defaultRoot()), adminAccess());
         Platform platform = Platform.start(config);
+        platform.restored().failed().forEach((name, why) ->
+                System.err.println("edgefaas: kept function " + name + " is not running: " + why));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.err.println("edgefaas: stopping: draining requests and stopping instances");
@@ -116,7 +142,9 @@ final class ServeCommand implements Callable<Integer> {
                         + manifest.runtime().key() + " functions");
                 return;
             }
-            platform.dispatcher().deploy(manifest);
+            if (platform.deployer().deployUnlessKept(manifest).isEmpty()) {
+                System.err.println("edgefaas: sample " + name + " left out: a function of that name is deployed");
+            }
         });
     }
 
@@ -140,8 +168,8 @@ final class ServeCommand implements Callable<Integer> {
     private void printReady(Platform platform) {
         String invokeHost = host.equals("0.0.0.0") ? "127.0.0.1" : host;
         List<String> names = platform.dispatcher().functions().stream().map(m -> m.name().value()).toList();
-        System.out.printf("edgefaas ready: invoke at http://%s:%d/function/{name}/, manage at http://%s:%d/api/functions%n",
-                invokeHost, platform.port(), adminHost, platform.adminPort());
+        System.out.printf("edgefaas ready: invoke at http://%s:%d/function/{name}/, manage at %s://%s:%d/api/functions%n",
+                invokeHost, platform.port(), adminTlsCertificate != null ? "https" : "http", adminHost, platform.adminPort());
         System.out.printf("  sandbox %s, functions: %s%n", sandbox, names.isEmpty() ? "(none)" : String.join(", ", names));
         if (names.contains("hello-go")) {
             System.out.printf("  try: curl -i http://%s:%d/function/hello-go/   (then again: X-Start turns from cold to warm)%n",

@@ -15,16 +15,25 @@ import java.util.List;
  * @param args      appended to the command
  * @param port      the port the app listens on; 0 when it takes {@code $PORT}
  * @param readiness how readiness is told
+ * @param workdir   where the command runs, an absolute path inside the root file system; empty for the sandbox's default
+ * @param user      {@code uid[:gid]} the command runs as in a container; empty for {@code nobody}
  */
-public record LaunchSpec(List<String> command, List<String> args, int port, ReadinessCheck readiness) {
+public record LaunchSpec(List<String> command, List<String> args, int port, ReadinessCheck readiness, String workdir,
+                         String user) {
     /** Today's contract: the entry point, {@code $PORT}, a callback. */
-    public static final LaunchSpec CONTRACT = new LaunchSpec(List.of(), List.of(), 0, ReadinessCheck.CALLBACK);
+    public static final LaunchSpec CONTRACT = new LaunchSpec(List.of(), List.of(), 0, ReadinessCheck.CALLBACK, "", "");
 
     public LaunchSpec {
         command = List.copyOf(command);
         args = List.copyOf(args);
         if (port < 0 || port > 65_535) {
             throw new ManifestException("port", "must be from 1 to 65535, got " + port);
+        }
+        if (!workdir.isEmpty() && !workdir.startsWith("/")) {
+            throw new ManifestException("workdir", "must be an absolute path inside the root file system, got '" + workdir + "'");
+        }
+        if (!user.isEmpty() && !user.matches("\\d{1,10}(:\\d{1,10})?")) {
+            throw new ManifestException("user", "must be uid or uid:gid (numbers), got '" + user + "'");
         }
     }
 
@@ -42,7 +51,12 @@ public record LaunchSpec(List<String> command, List<String> args, int port, Read
 
     /** Whether anything differs from the edgefaas contract's launch (entry point, {@code $PORT}). */
     public boolean overridesLaunch() {
-        return ownCommand() || !args.isEmpty() || port != 0;
+        return ownCommand() || !args.isEmpty() || port != 0 || !workdir.isEmpty() || !user.isEmpty();
+    }
+
+    /** Where the command runs: {@link #workdir}, else {@code ownCommandDefault} for a command of the manifest's own, else {@code otherwise}. */
+    public String workdirOr(String ownCommandDefault, String otherwise) {
+        return !workdir.isEmpty() ? workdir : ownCommand() ? ownCommandDefault : otherwise;
     }
 
     /** The port an instance listens on: the manifest's fixed one, else {@code chosen}. */

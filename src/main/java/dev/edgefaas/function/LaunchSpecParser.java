@@ -29,7 +29,19 @@ final class LaunchSpecParser {
             throw new ManifestException("readiness", "must be a string: callback, tcp or http:/path; got " + readiness);
         }
         return new LaunchSpec(command, strings(root, "args"), port,
-                readiness == null ? ReadinessCheck.CALLBACK : ReadinessCheck.parse(readiness.asText()));
+                readiness == null ? ReadinessCheck.CALLBACK : ReadinessCheck.parse(readiness.asText()),
+                text(root, "workdir"), text(root, "user"));
+    }
+
+    private static String text(ObjectNode root, String key) {
+        JsonNode node = root.get(key);
+        if (node == null) {
+            return "";
+        }
+        if (!node.isTextual()) {
+            throw new ManifestException(key, "must be a string, got " + node);
+        }
+        return node.asText();
     }
 
     /** An array of strings; each one line (a guest's init reads argv a line each) and NUL-free. */

@@ -20,7 +20,7 @@ import java.util.TreeSet;
 public final class ManifestParser {
     static final Set<String> KEYS = Set.of("name", "runtime", "artifact", "sandbox", "keepalive",
             "concurrency", "single-use", "min-instances", "max-instances", "memory-mib", "vcpus", "env",
-            "ready-timeout", "queue-timeout", "network", "command", "args", "port", "readiness");
+            "ready-timeout", "queue-timeout", "network", "command", "args", "port", "readiness", "workdir", "user", "image");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ManifestDefaults defaults;
@@ -41,6 +41,10 @@ public final class ManifestParser {
         if (root.has("name") && !root.get("name").asText().equals(name)) {
             throw new ManifestException("name", "'" + root.get("name").asText() + "' differs from the name it is"
                     + " deployed under, '" + name + "'; remove the key or make them equal");
+        }
+        if (root.has("image")) {
+            throw new ManifestException("image", "this node keeps no functions (it has no data directory), and an image"
+                    + " is pulled into it; start serve with a --data-dir, or deploy the function's files as an artifact");
         }
         Runtime runtime = Runtime.fromKey(requiredText(root, "runtime"));
         Path artifact = resolveArtifact(runtime, requiredText(root, "artifact"), baseDirectory);
@@ -110,6 +114,13 @@ public final class ManifestParser {
         if (!Files.exists(artifact)) {
             throw new ManifestException("artifact", artifact + " does not exist; build it first"
                     + " (the sample functions are built by ./mvnw package)");
+        }
+        if (runtime == Runtime.IMAGE) {
+            if (!Files.isDirectory(artifact)) {
+                throw new ManifestException("artifact", "an image function's artifact is its root file system, a directory;"
+                        + " deploy the image by its reference (\"image\") instead");
+            }
+            return artifact;
         }
         Path entryPoint = Files.isDirectory(artifact) ? artifact.resolve(runtime.defaultEntryPoint()) : artifact;
         if (!Files.isRegularFile(entryPoint)) {

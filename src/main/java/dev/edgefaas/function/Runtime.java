@@ -10,7 +10,12 @@ public enum Runtime {
     /** A Node.js script run by the host's {@code node}. Entry point: the file, or {@code index.js} in the directory. */
     NODE("node", "index.js"),
     /** Any executable the host can run; for the process sandbox and tests. */
-    BINARY("binary", "function");
+    BINARY("binary", "function"),
+    /**
+     * A container image's root file system (the artifact, a directory) with its own command; made
+     * by a deploy that names an {@code image}, never written by hand.
+     */
+    IMAGE("image", "");
 
     private final String key;
     private final String defaultEntryPoint;

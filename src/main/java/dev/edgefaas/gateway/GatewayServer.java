@@ -2,11 +2,14 @@ package dev.edgefaas.gateway;
 
 import dev.edgefaas.dispatcher.Dispatcher;
 import dev.edgefaas.dispatcher.ReadinessCallbacks;
-import dev.edgefaas.metrics.PlatformMetrics;
 import dev.edgefaas.host.ThreadFactories;
+import dev.edgefaas.metrics.PlatformMetrics;
+import io.helidon.common.tls.Tls;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpService;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -47,14 +50,15 @@ public final class GatewayServer implements AutoCloseable {
 
     /** Starts the listeners; returns once they accept connections. */
     public static GatewayServer start(Listeners listeners, TrustedProxies trustedProxies, Dispatcher dispatcher,
-                                      ReadinessCallbacks callbacks, HttpService adminApi, PlatformMetrics metrics) {
+                                      ReadinessCallbacks callbacks, HttpService adminApi, PlatformMetrics metrics,
+                                      Optional<Tls> adminTls) {
         Forwarder forwarder = new Forwarder(INSTANCE_EXCHANGE_TIMEOUT, trustedProxies);
         dispatcher.onInstanceStopped(forwarder::instanceStopped);
         InvocationListener invocations = InvocationListener.start(listeners.host(), listeners.port(),
                 new InvocationHandler(dispatcher, forwarder, metrics), metrics);
         WebServer server;
         try {
-            server = startHelidon(listeners, callbacks, adminApi);
+            server = startHelidon(listeners, callbacks, adminApi, adminTls);
         } catch (RuntimeException e) {
             invocations.close();
             throw e;
@@ -67,9 +71,12 @@ public final class GatewayServer implements AutoCloseable {
         return new GatewayServer(invocations, server, forwarder, housekeeping);
     }
 
-    /** The management API on the default socket, callbacks on their own. */
-    private static WebServer startHelidon(Listeners listeners, ReadinessCallbacks callbacks, HttpService adminApi) {
-        return WebServer.builder()
+    /** The management API on the default socket (over TLS where it has a certificate), callbacks on their own. */
+    private static WebServer startHelidon(Listeners listeners, ReadinessCallbacks callbacks, HttpService adminApi,
+                                          Optional<Tls> adminTls) {
+        WebServerConfig.Builder builder = WebServer.builder();
+        adminTls.ifPresent(builder::tls);
+        return builder
                 .host(listeners.adminHost())
                 .port(listeners.adminPort())
                 .routing(routing -> routing.register(adminApi))

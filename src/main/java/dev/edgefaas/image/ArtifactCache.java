@@ -7,8 +7,11 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The build-once store of one kind of artifact (root file systems, guest disks, unikernel
@@ -17,10 +20,13 @@ import java.time.Instant;
  * artifact is written into a staging directory and moved into place atomically: readers see it
  * whole or not at all. When two builds race, the loser deletes its copy and uses the winner's
  * (the bytes are the same). A failed build leaves no staging directory behind; one left by a
- * crash is removed by the next cache opened on the directory once it is an hour old.
+ * crash is removed by the next cache opened on the directory once it is an hour old. Artifacts
+ * no build has used for a while are collected by {@link #collectUnused}.
  */
 public final class ArtifactCache {
     private static final String STAGING_PREFIX = ".staging-";
+    /** The directories below the cache root that the backends build into, one kind each. */
+    public static final List<String> BUILT_KINDS = List.of("rootfs", "guest", "nanos", "osv");
     /** Older staging directories are a crashed build's: no build takes this long. */
     private static final Duration ABANDONED_AFTER = Duration.ofHours(1);
 
@@ -53,6 +59,7 @@ public final class ArtifactCache {
     public Path getOrBuild(String name, String digest, String completeFile, Writer writer) {
         Path target = directory.resolve(name + "-" + digest.substring(0, 16));
         if (Files.exists(target.resolve(completeFile))) {
+            markUsed(target);
             return target;
         }
         Path staging = null;
@@ -80,6 +87,45 @@ public final class ArtifactCache {
             if (staging != null) {
                 StateDirectory.deleteTree(staging);
             }
+        }
+    }
+
+    /**
+     * Removes every artifact of the kinds below {@code cacheRoot} (one directory each) that no
+     * build has used for {@code unusedFor}: what versions no longer deployed leave. A node calls it
+     * at start, before anything runs; an artifact in use is marked on every use, so it stays.
+     *
+     * @return the artifacts removed, as {@code kind/name-digest}
+     */
+    public static List<String> collectUnused(Path cacheRoot, List<String> kinds, Duration unusedFor) {
+        Instant cutoff = Instant.now().minus(unusedFor);
+        List<String> removed = new ArrayList<>();
+        for (String kind : kinds) {
+            Path directory = cacheRoot.resolve(kind);
+            if (!Files.isDirectory(directory)) {
+                continue;
+            }
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory, entry -> !entry.getFileName().toString()
+                    .startsWith(STAGING_PREFIX))) {
+                for (Path entry : entries) {
+                    if (Files.getLastModifiedTime(entry).toInstant().isBefore(cutoff)) {
+                        StateDirectory.deleteTree(entry);
+                        removed.add(kind + "/" + entry.getFileName());
+                    }
+                }
+            } catch (IOException e) {
+                // An artifact we cannot list or remove costs disk space only.
+            }
+        }
+        return removed;
+    }
+
+    /** Records a use of {@code artifact}, which {@link #collectUnused} reads. */
+    private static void markUsed(Path artifact) {
+        try {
+            Files.setLastModifiedTime(artifact, FileTime.from(Instant.now()));
+        } catch (IOException e) {
+            // Read-only cache: nothing there is collected either.
         }
     }
 

@@ -43,7 +43,7 @@ public final class GuestImageBuilder {
         List<String> environment = environment(manifest);
         // Placeholders ({callback}, {port}, {host}) stay: the guest's init fills them in per instance.
         List<String> command = manifest.launch().argv(rootfs.args());
-        String workdir = manifest.launch().ownCommand() ? RootfsBuilder.APP : "/tmp";
+        String workdir = manifest.launch().workdirOr(RootfsBuilder.APP, "/tmp");
         String digest = digest(rootfs, command, workdir, kernel, init, environment);
         Path target = cache.getOrBuild(manifest.name().value(), digest, "rootfs.ext4", staging -> {
             writeInitramfs(staging.resolve("initramfs.cpio"), command, workdir, environment, kernel, init);

@@ -45,16 +45,27 @@ public final class RootfsBuilder {
     }
 
     public Rootfs build(FunctionManifest manifest) {
+        if (manifest.runtime() == Runtime.IMAGE) {
+            // Unpacked from its image into the function store (DIGEST/image/rootfs, the digest the image
+            // manifest's): nothing to build, and that digest names it.
+            return new Rootfs(manifest.artifact(), manifest.artifact().getParent().getParent().getFileName().toString(),
+                    List.of());
+        }
         Map<String, Path> files = contents(manifest);
         String digest = digest(files);
         Path target = cache.getOrBuild(manifest.name().value(), digest, "rootfs", staging -> write(staging.resolve("rootfs"), files));
         return new Rootfs(target.resolve("rootfs"), digest, args(manifest));
     }
 
-    private static void write(Path rootfs, Map<String, Path> files) throws IOException {
+    /** Makes the directories every sandbox mounts over ({@code /proc}, {@code /tmp}, ...) in {@code rootfs}, e.g. an unpacked image's. */
+    public static void addMountPoints(Path rootfs) throws IOException {
         for (String mountPoint : MOUNT_POINTS) {
             Files.createDirectories(rootfs.resolve(mountPoint));
         }
+    }
+
+    private static void write(Path rootfs, Map<String, Path> files) throws IOException {
+        addMountPoints(rootfs);
         for (Map.Entry<String, Path> file : files.entrySet()) {
             Path destination = rootfs.resolve(file.getKey().substring(1));
             Files.createDirectories(destination.getParent());

@@ -1,25 +1,36 @@
 package dev.edgefaas.platform;
 
 import dev.edgefaas.admin.AdminApi;
+import dev.edgefaas.admin.AdminToken;
 import dev.edgefaas.dispatcher.Dispatcher;
 import dev.edgefaas.dispatcher.ReadinessCallbacks;
 import dev.edgefaas.function.FunctionManifest;
 import dev.edgefaas.function.ManifestDefaults;
 import dev.edgefaas.function.ManifestParser;
 import dev.edgefaas.gateway.GatewayServer;
-import dev.edgefaas.host.Shutdown;
 import dev.edgefaas.host.InstanceRecord;
 import dev.edgefaas.host.Reaper;
+import dev.edgefaas.host.Shutdown;
+import dev.edgefaas.image.ArtifactCache;
 import dev.edgefaas.host.StateDirectory;
 import dev.edgefaas.host.cgroup.CgroupLayout;
 import dev.edgefaas.host.network.AddressPool;
 import dev.edgefaas.host.network.NamespacePool;
 import dev.edgefaas.metrics.PlatformMetrics;
 import dev.edgefaas.sandbox.SandboxBackend;
+import dev.edgefaas.store.FunctionDeployer;
+import dev.edgefaas.store.FunctionStore;
+import io.helidon.common.configurable.Resource;
+import io.helidon.common.pki.Keys;
+import io.helidon.common.tls.Tls;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -33,23 +44,29 @@ import java.util.logging.Logger;
 public final class Platform implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Platform.class.getName());
 
+    /** How long a root file system or guest image no deploy has used stays in the cache. */
+    private static final Duration UNUSED_ARTIFACTS_KEPT = Duration.ofDays(14);
+
     private final PlatformConfig config;
     private final StateDirectory state;
     private final NamespacePool namespaces;
     private final Dispatcher dispatcher;
     private final GatewayServer server;
     private final ManifestParser parser;
+    private final FunctionDeployer deployer;
     private final List<String> reaped;
+    private volatile FunctionDeployer.Restored restored = new FunctionDeployer.Restored(List.of(), Map.of());
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private Platform(PlatformConfig config, StateDirectory state, NamespacePool namespaces, Dispatcher dispatcher,
-                     GatewayServer server, ManifestParser parser, List<String> reaped) {
+                     GatewayServer server, ManifestParser parser, FunctionDeployer deployer, List<String> reaped) {
         this.config = config;
         this.state = state;
         this.namespaces = namespaces;
         this.dispatcher = dispatcher;
         this.server = server;
         this.parser = parser;
+        this.deployer = deployer;
         this.reaped = reaped;
     }
 
@@ -79,15 +96,62 @@ public final class Platform implements AutoCloseable {
             AtomicReference<GatewayServer> serverRef = new AtomicReference<>();
             Dispatcher dispatcher = new Dispatcher(backends, state, () -> serverRef.get().callbackPort(), metrics, callbacks);
             ManifestParser parser = new ManifestParser(ManifestDefaults.forHost(config.defaultSandbox()));
-            AdminApi admin = new AdminApi(dispatcher, parser, metrics, backends.values(), Path.of("").toAbsolutePath());
-            GatewayServer server = GatewayServer.start(config.listeners(), config.trustedProxies(), dispatcher, callbacks, admin, metrics);
+            FunctionDeployer deployer = new FunctionDeployer(dispatcher, parser, config.dataDirectory().map(FunctionStore::open));
+            if (config.dataDirectory().isPresent()) {
+                // A node (not a test's or a benchmark's platform): what versions long gone left in the cache goes.
+                List<String> collected = ArtifactCache.collectUnused(SandboxCatalog.cacheRoot(), ArtifactCache.BUILT_KINDS,
+                        UNUSED_ARTIFACTS_KEPT);
+                if (!collected.isEmpty()) {
+                    LOG.info(() -> "removed " + collected.size() + " built artifacts unused for "
+                            + UNUSED_ARTIFACTS_KEPT.toDays() + " days: " + collected);
+                }
+            }
+            Optional<String> token = config.dataDirectory().map(AdminToken::loadOrCreate);
+            if (token.isEmpty() && !isLoopback(config.listeners().adminHost())) {
+                throw new IllegalArgumentException("--admin-host " + config.listeners().adminHost() + ": the management"
+                        + " API listens beyond loopback only with its token, which lives in the data directory; give"
+                        + " serve a --data-dir, or listen on 127.0.0.1");
+            }
+            AdminApi admin = new AdminApi(dispatcher, deployer, metrics, backends.values(), Path.of("").toAbsolutePath(),
+                    token, config.adminAccess().maxUploadBytes());
+            GatewayServer server = GatewayServer.start(config.listeners(), config.trustedProxies(), dispatcher, callbacks, admin,
+                    metrics, adminTls(config.adminAccess()));
             serverRef.set(server);
-            return new Platform(config, state, namespaces, dispatcher, server, parser, reaped);
+            Platform platform = new Platform(config, state, namespaces, dispatcher, server, parser, deployer, reaped);
+            try {
+                platform.restored = deployer.restore();
+            } catch (RuntimeException e) {
+                platform.close();
+                throw e;
+            }
+            return platform;
         } catch (RuntimeException e) {
             namespaces.close();
             state.close();
             throw e;
         }
+    }
+
+    private static boolean isLoopback(String host) {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    /** The management listener's TLS, from PEM files, if it serves TLS. */
+    private static Optional<Tls> adminTls(AdminAccess access) {
+        if (!access.tls()) {
+            return Optional.empty();
+        }
+        Keys keys = Keys.builder().pem(pem -> pem.key(Resource.create(access.tlsKey().orElseThrow()))
+                .certChain(Resource.create(access.tlsCertificate().orElseThrow()))).build();
+        return Optional.of(Tls.builder()
+                .privateKey(keys.privateKey().orElseThrow(() -> new IllegalArgumentException("--admin-tls-key: "
+                        + access.tlsKey().orElseThrow() + " holds no PEM private key")))
+                .privateKeyCertChain(keys.certChain())
+                .build());
     }
 
     public Dispatcher dispatcher() {
@@ -98,11 +162,21 @@ public final class Platform implements AutoCloseable {
         return parser;
     }
 
-    /** Parses and deploys a manifest; relative artifact paths resolve against {@code baseDirectory}. */
+    /**
+     * Parses and deploys a manifest, keeping it in the data directory where there is one; relative
+     * artifact paths resolve against {@code baseDirectory}.
+     */
     public FunctionManifest deploy(String name, String json, Path baseDirectory) {
-        FunctionManifest manifest = parser.parse(name, json, baseDirectory);
-        dispatcher.deploy(manifest);
-        return manifest;
+        return deployer.deploy(name, json, baseDirectory).manifest();
+    }
+
+    public FunctionDeployer deployer() {
+        return deployer;
+    }
+
+    /** What starting found in the data directory: the functions restored, and why any other was not. */
+    public FunctionDeployer.Restored restored() {
+        return restored;
     }
 
     public int port() {

@@ -4,6 +4,7 @@ import dev.edgefaas.gateway.GatewayServer;
 import dev.edgefaas.gateway.TrustedProxies;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * How a platform is started.
@@ -15,10 +16,13 @@ import java.time.Duration;
  * @param networkPool    the IPv4 range the /30 links of instances in network namespaces come from
  * @param spareNamespaces how many network namespaces to keep ready ahead of cold starts
  * @param trustedProxies front proxies whose forwarding headers the gateway keeps
+ * @param dataDirectory  where deployed functions and the management token are kept across restarts; empty: they
+ *                       are not, and the management API asks no token (tests, benchmarks on loopback)
+ * @param adminAccess    TLS and the upload limit of the management API
  */
 public record PlatformConfig(GatewayServer.Listeners listeners, Path stateDirectory, String defaultSandbox,
                              Duration shutdownGrace, String networkPool, int spareNamespaces,
-                             TrustedProxies trustedProxies) {
+                             TrustedProxies trustedProxies, Optional<Path> dataDirectory, AdminAccess adminAccess) {
     public static final String DEFAULT_NETWORK_POOL = "10.213.0.0/16";
     public static final int DEFAULT_SPARE_NAMESPACES = 4;
     /** Instances in network namespaces call back through their link's host address, so the callback listener binds all. */
@@ -28,10 +32,17 @@ public record PlatformConfig(GatewayServer.Listeners listeners, Path stateDirect
     public static PlatformConfig ephemeral(Path stateDirectory, String defaultSandbox) {
         return new PlatformConfig(new GatewayServer.Listeners("127.0.0.1", 0, "127.0.0.1", 0, CALLBACK_HOST, 0),
                 stateDirectory, defaultSandbox, Duration.ofSeconds(10), DEFAULT_NETWORK_POOL, DEFAULT_SPARE_NAMESPACES,
-                TrustedProxies.NONE);
+                TrustedProxies.NONE, Optional.empty(), AdminAccess.PLAIN);
     }
 
     public PlatformConfig withTrustedProxies(TrustedProxies proxies) {
-        return new PlatformConfig(listeners, stateDirectory, defaultSandbox, shutdownGrace, networkPool, spareNamespaces, proxies);
+        return new PlatformConfig(listeners, stateDirectory, defaultSandbox, shutdownGrace, networkPool, spareNamespaces, proxies,
+                dataDirectory, adminAccess);
+    }
+
+    /** This configuration keeping deployed functions in {@code directory}. */
+    public PlatformConfig withDataDirectory(Path directory) {
+        return new PlatformConfig(listeners, stateDirectory, defaultSandbox, shutdownGrace, networkPool, spareNamespaces,
+                trustedProxies, Optional.of(directory), adminAccess);
     }
 }

@@ -35,14 +35,19 @@ public record BackendScope(Set<Runtime> runtimes, String runtimeFix, Set<Network
         }
     }
 
-    /** Every runtime in every network mode: the process sandbox. */
-    public static BackendScope everything() {
-        return new BackendScope(EnumSet.allOf(Runtime.class), "", EnumSet.allOf(Network.class), "", true, "");
+    /** What an image function is told by a sandbox without root file systems of images. */
+    public static final String IMAGE_NEEDS_A_CONTAINER_OR_VM = "runtime image (a container image) runs in runc, crun,"
+            + " runsc, qemu-microvm and firecracker";
+
+    /** Every host program in every network mode: the process sandbox (no container images). */
+    public static BackendScope hostPrograms() {
+        return new BackendScope(EnumSet.of(Runtime.GO, Runtime.NODE, Runtime.BINARY), IMAGE_NEEDS_A_CONTAINER_OR_VM,
+                EnumSet.allOf(Network.class), "", true, "");
     }
 
-    /** Go and Node.js functions, from their root file systems, in every network mode. */
-    public static BackendScope imageRuntimes() {
-        return new BackendScope(EnumSet.of(Runtime.GO, Runtime.NODE), BINARY_NEEDS_A_PROCESS,
+    /** Go and Node.js functions and container images, each run from a root file system, in every network mode. */
+    public static BackendScope rootFileSystems() {
+        return new BackendScope(EnumSet.of(Runtime.GO, Runtime.NODE, Runtime.IMAGE), BINARY_NEEDS_A_PROCESS,
                 EnumSet.allOf(Network.class), "", true, "");
     }
 
@@ -64,8 +69,13 @@ public record BackendScope(Set<Runtime> runtimes, String runtimeFix, Set<Network
     /** Why {@code sandbox} refuses {@code manifest}, naming the field and the fix; empty if it runs it. */
     public Optional<String> refusal(String sandbox, FunctionManifest manifest) {
         if (!runtimes.contains(manifest.runtime())) {
+            String fix = switch (manifest.runtime()) {
+                case BINARY -> BINARY_NEEDS_A_PROCESS;
+                case IMAGE -> IMAGE_NEEDS_A_CONTAINER_OR_VM;
+                default -> runtimeFix;
+            };
             return Optional.of("runtime: " + sandbox + " runs " + keys(runtimes.stream().map(Runtime::key))
-                    + " functions, not " + manifest.runtime().key() + "; " + runtimeFix);
+                    + " functions, not " + manifest.runtime().key() + "; " + fix);
         }
         if (!ownLaunch && manifest.launch().overridesLaunch()) {
             return Optional.of("command, args, port: " + sandbox + " runs the function's entry point as its image was"

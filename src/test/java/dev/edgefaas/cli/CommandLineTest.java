@@ -42,7 +42,7 @@ class CommandLineTest {
         assertThat(run("rm", "greeter", admin)).isZero();
 
         String printed = out.toString(StandardCharsets.UTF_8);
-        assertThat(printed).contains("deployed greeter (go on process)", "hello", "removed greeter").containsIgnoringCase("X-Start: cold");
+        assertThat(printed).contains("deployed greeter version ", "(go on process)", "hello", "removed greeter").containsIgnoringCase("X-Start: cold");
         assertThat(printed.lines().filter(l -> l.startsWith("greeter "))).hasSize(1);
         assertThat(printed.lines().filter(l -> l.startsWith("greeter-"))).hasSize(1);
         assertThat(platform.platform().dispatcher().functions()).isEmpty();

@@ -44,7 +44,7 @@ class ServeLifecycleTest {
             assertThat(get(serve.gateway("/function/hello-go/")).headers().firstValue("X-Start")).hasValue("cold");
             assertThat(get(serve.gateway("/function/hello-go/")).headers().firstValue("X-Start")).hasValue("warm");
             assertThat(get(serve.gateway("/function/hello-node/")).body()).isEqualTo("hello\n");
-            JsonNode instances = JSON.readTree(get(serve.admin("/api/instances")).body());
+            JsonNode instances = JSON.readTree(send(serve.adminRequest("/api/instances")).body());
             pids = new ArrayList<>();
             ids = new ArrayList<>();
             instances.forEach(i -> {
@@ -70,7 +70,7 @@ class ServeLifecycleTest {
         try {
             get(crashed.gateway("/function/hello-go/"));
             get(crashed.gateway("/function/hello-node/"));
-            JSON.readTree(get(crashed.admin("/api/instances")).body()).forEach(i -> {
+            JSON.readTree(send(crashed.adminRequest("/api/instances")).body()).forEach(i -> {
                 pids.add(i.path("pid").asLong());
                 ids.add(i.path("id").asText());
             });
@@ -116,8 +116,11 @@ class ServeLifecycleTest {
     }
 
     private HttpResponse<String> get(URI uri) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return send(HttpRequest.newBuilder(uri));
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
+        return http.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static boolean alive(long pid) {

@@ -44,6 +44,25 @@ class ArtifactCacheTest {
     }
 
     @Test
+    void anArtifactNoBuildUsedForLongIsCollectedAndOneInUseStays() throws IOException {
+        ArtifactCache cache = new ArtifactCache(directory.resolve("rootfs"), "test image");
+        Path old = cache.getOrBuild("old", DIGEST, "disk.img", staging -> Files.writeString(staging.resolve("disk.img"), "a"));
+        Path used = cache.getOrBuild("used", DIGEST, "disk.img", staging -> Files.writeString(staging.resolve("disk.img"), "b"));
+        FileTime monthAgo = FileTime.from(Instant.now().minus(Duration.ofDays(30)));
+        Files.setLastModifiedTime(old, monthAgo);
+        Files.setLastModifiedTime(used, monthAgo);
+        cache.getOrBuild("used", DIGEST, "disk.img", staging -> {
+            throw new AssertionError("built already");
+        });
+
+        List<String> removed = ArtifactCache.collectUnused(directory, List.of("rootfs", "guest"), Duration.ofDays(14));
+
+        assertThat(removed).containsExactly("rootfs/old-0123456789abcdef");
+        assertThat(old).doesNotExist();
+        assertThat(used.resolve("disk.img")).hasContent("b");
+    }
+
+    @Test
     void aFailedBuildLeavesNoStagingDirectoryAndSaysWhatFailedWhere() throws IOException {
         ArtifactCache cache = new ArtifactCache(directory, "test image");
 

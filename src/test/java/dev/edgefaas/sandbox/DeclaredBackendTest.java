@@ -29,7 +29,7 @@ class DeclaredBackendTest {
         private final List<String> calls = new ArrayList<>();
 
         Needy(List<String> unmet) {
-            super("needy", BackendScope.imageRuntimes().onlyRuntimes(Set.of(Runtime.GO), "deploy a Go function")
+            super("needy", BackendScope.rootFileSystems().onlyRuntimes(Set.of(Runtime.GO), "deploy a Go function")
                     .isolatedOnly("use \"network\": \"isolated\""));
             this.unmet = unmet;
         }
@@ -99,7 +99,7 @@ class DeclaredBackendTest {
 
     @Test
     void aSandboxThatRunsOnlyTheEntryPointRefusesAManifestsOwnLaunch() {
-        BackendScope scope = BackendScope.imageRuntimes().entryPointOnly("run it on runc");
+        BackendScope scope = BackendScope.rootFileSystems().entryPointOnly("run it on runc");
 
         assertThat(scope.refusal("uni", goFunction("\"args\": [\"{callback}\"]")))
                 .hasValue("command, args, port: uni runs the function's entry point as its image was built, on $PORT;"

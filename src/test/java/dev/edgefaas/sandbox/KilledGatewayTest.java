@@ -54,7 +54,7 @@ class KilledGatewayTest {
                     + SampleFunctions.functionsDirectory().resolve("go/hello") + "\", \"min-instances\": 20, \"max-instances\": 20,"
                     // Twenty guests booting at once under TCG take longer than the default ready timeout.
                     + " \"ready-timeout\": \"180s\"}";
-            HttpResponse<String> deployed = http.send(HttpRequest.newBuilder(crashed.admin("/api/functions/many"))
+            HttpResponse<String> deployed = http.send(crashed.adminRequest("/api/functions/many")
                     .PUT(HttpRequest.BodyPublishers.ofString(manifest)).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(deployed.statusCode()).as(deployed.body()).isEqualTo(201);
             await().atMost(Duration.ofSeconds(240)).until(() -> readyInstances(crashed).size() == 20);
@@ -72,7 +72,9 @@ class KilledGatewayTest {
         assertThat(HostTraces.networkObjects(prefix[0])).isNotEmpty();
         assertThat(HostTraces.firewallRules(prefix[0])).isNotEmpty();
 
-        try (ServeProcess restarted = ServeProcess.start(stateDirectory, List.of(), "--no-samples")) {
+        // A data directory of its own: the kept function would start twenty new instances, and this is about the old.
+        try (ServeProcess restarted = ServeProcess.start(stateDirectory, List.of(), "--no-samples",
+                "--data-dir", stateDirectory.resolve("data-after-crash").toString())) {
             assertThat(restarted.output()).contains("instances left by an earlier run");
             for (String id : ids) {
                 assertThat(HostTraces.cgroups(id)).as("cgroups of %s", id).isEmpty();
@@ -87,7 +89,7 @@ class KilledGatewayTest {
     }
 
     private List<JsonNode> readyInstances(ServeProcess serve) throws Exception {
-        JsonNode instances = JSON.readTree(http.send(HttpRequest.newBuilder(serve.admin("/api/instances")).build(),
+        JsonNode instances = JSON.readTree(http.send(serve.adminRequest("/api/instances").build(),
                 HttpResponse.BodyHandlers.ofString()).body());
         List<JsonNode> ready = new ArrayList<>();
         instances.forEach(i -> {

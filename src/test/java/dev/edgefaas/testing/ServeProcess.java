@@ -1,10 +1,12 @@
 package dev.edgefaas.testing;
 
+import dev.edgefaas.admin.AdminToken;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,12 +22,13 @@ import java.util.regex.Pattern;
  */
 public final class ServeProcess implements AutoCloseable {
     private static final Pattern READY = Pattern.compile(
-            "edgefaas ready: invoke at http://[^:]+:(\\d+)/.*manage at http://[^:]+:(\\d+)/");
+            "edgefaas ready: invoke at http://[^:]+:(\\d+)/.*manage at https?://[^:]+:(\\d+)/");
 
     private final Process process;
     private final List<String> output = new CopyOnWriteArrayList<>();
     private final int port;
     private final int adminPort;
+    private Path dataDirectory;
 
     private ServeProcess(Process process, int port, int adminPort) {
         this.process = process;
@@ -33,7 +36,10 @@ public final class ServeProcess implements AutoCloseable {
         this.adminPort = adminPort;
     }
 
-    /** Starts serve on ephemeral ports with {@code stateDirectory}, extra JVM options and serve arguments. */
+    /**
+     * Starts serve on ephemeral ports with {@code stateDirectory}, extra JVM options and serve
+     * arguments; its functions are kept in {@code stateDirectory/data} unless they say {@code --data-dir}.
+     */
     public static ServeProcess start(Path stateDirectory, List<String> jvmOptions, String... serveArguments) {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
@@ -44,10 +50,19 @@ public final class ServeProcess implements AutoCloseable {
         command.add("dev.edgefaas.cli.Main");
         command.addAll(List.of("serve", "--port", "0", "--admin-port", "0", "--host", "127.0.0.1",
                 "--state-dir", stateDirectory.toString()));
-        command.addAll(List.of(serveArguments));
+        List<String> arguments = List.of(serveArguments);
+        int given = arguments.indexOf("--data-dir");
+        // Never the node's own /var/lib/edgefaas: a test keeps its functions beside its state.
+        Path dataDirectory = given >= 0 ? Path.of(arguments.get(given + 1)) : stateDirectory.resolve("data");
+        if (given < 0) {
+            command.addAll(List.of("--data-dir", dataDirectory.toString()));
+        }
+        command.addAll(arguments);
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            return awaitReady(process);
+            ServeProcess serve = awaitReady(process);
+            serve.dataDirectory = dataDirectory;
+            return serve;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -86,6 +101,16 @@ public final class ServeProcess implements AutoCloseable {
 
     public URI admin(String path) {
         return URI.create("http://127.0.0.1:" + adminPort + path);
+    }
+
+    /** The management token this serve made (or found) in its data directory. */
+    public String token() {
+        return AdminToken.read(dataDirectory.resolve(AdminToken.FILE_NAME)).orElseThrow();
+    }
+
+    /** A request to the management API at {@code path}, carrying the token. */
+    public HttpRequest.Builder adminRequest(String path) {
+        return HttpRequest.newBuilder(admin(path)).header("Authorization", "Bearer " + token());
     }
 
     public long pid() {

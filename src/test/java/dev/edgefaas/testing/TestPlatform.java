@@ -1,7 +1,7 @@
 package dev.edgefaas.testing;
 
-import dev.edgefaas.dispatcher.InstanceView;
 import dev.edgefaas.bench.BenchPlatform;
+import dev.edgefaas.dispatcher.InstanceView;
 import dev.edgefaas.gateway.TrustedProxies;
 import dev.edgefaas.platform.Platform;
 import dev.edgefaas.platform.SampleFunctions;

@@ -36,7 +36,7 @@ public final class FirecrackerBackend extends VmBackend<Path> {
     private final GuestArtifacts artifacts;
 
     public FirecrackerBackend(CgroupLayout cgroups, Path cacheRoot, NamespacePool namespaces) {
-        super(NAME, BackendScope.imageRuntimes().isolatedOnly("firecracker only has tap devices; use \"network\": \"isolated\""),
+        super(NAME, BackendScope.rootFileSystems().isolatedOnly("firecracker only has tap devices; use \"network\": \"isolated\""),
                 BINARY, cgroups, cacheRoot, namespaces);
         this.artifacts = new GuestArtifacts(cacheRoot);
     }

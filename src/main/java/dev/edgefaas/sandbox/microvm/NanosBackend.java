@@ -12,7 +12,9 @@ import dev.edgefaas.sandbox.Availability;
 import dev.edgefaas.sandbox.BackendScope;
 import dev.edgefaas.sandbox.HostNeeds;
 import dev.edgefaas.sandbox.PreparedFunction;
+import dev.edgefaas.function.Runtime;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +34,7 @@ public final class NanosBackend extends VmBackend<VmBackend.UnikernelHost<NanosT
     public static final String NAME = "nanos";
 
     public NanosBackend(CgroupLayout cgroups, Path cacheRoot, NamespacePool namespaces) {
-        super(NAME, BackendScope.imageRuntimes().isolatedOnly("a Nanos instance sits behind NAT in a namespace of its own;"
+        super(NAME, BackendScope.rootFileSystems().onlyRuntimes(EnumSet.of(Runtime.GO, Runtime.NODE), "").isolatedOnly("a Nanos instance sits behind NAT in a namespace of its own;"
                 + " use \"network\": \"isolated\"").entryPointOnly(UNIKERNEL_LAUNCH_FIX), QEMU, cgroups, cacheRoot,
                 namespaces);
     }

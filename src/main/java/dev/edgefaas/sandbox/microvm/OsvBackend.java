@@ -32,7 +32,7 @@ public final class OsvBackend extends VmBackend<VmBackend.UnikernelHost<OsvToolc
     public static final String NAME = "osv";
 
     public OsvBackend(CgroupLayout cgroups, Path cacheRoot, NamespacePool namespaces) {
-        super(NAME, BackendScope.imageRuntimes().onlyRuntimes(Set.of(Runtime.GO),
+        super(NAME, BackendScope.rootFileSystems().onlyRuntimes(Set.of(Runtime.GO),
                 "Node.js would need a node built for OSv; deploy a Go function (runtime go)")
                 .entryPointOnly(UNIKERNEL_LAUNCH_FIX), QEMU, cgroups, cacheRoot, namespaces);
     }

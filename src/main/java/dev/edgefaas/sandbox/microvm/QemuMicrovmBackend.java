@@ -35,7 +35,7 @@ public final class QemuMicrovmBackend extends VmBackend<String> {
      * @param namespaces the shared pool tap devices come from; null where the backend only probes
      */
     public QemuMicrovmBackend(CgroupLayout cgroups, Path cacheRoot, NamespacePool namespaces) {
-        super(NAME, BackendScope.imageRuntimes(), QEMU, cgroups, cacheRoot, namespaces);
+        super(NAME, BackendScope.rootFileSystems(), QEMU, cgroups, cacheRoot, namespaces);
         this.artifacts = new GuestArtifacts(cacheRoot);
     }
 

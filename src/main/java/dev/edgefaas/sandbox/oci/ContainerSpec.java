@@ -8,11 +8,12 @@ import java.util.List;
  * What one container's {@code config.json} is made from: the command, its environment, the
  * shared read-only root file system, limits, and where its network and cgroup are.
  *
+ * @param user             {@code uid[:gid]} the command runs as; empty for nobody
  * @param networkNamespace a namespace to join (its {@code /run/netns/...} path), or null for the host's network
  * @param cgroupsPath      the container's cgroup, relative to each hierarchy's root
  * @param seccomp          whether to apply the seccomp deny list (runc, crun; gVisor filters by itself)
  */
-record ContainerSpec(List<String> args, List<String> env, String cwd, Path rootfs, String hostname, Path networkNamespace,
+record ContainerSpec(List<String> args, List<String> env, String cwd, String user, Path rootfs, String hostname, Path networkNamespace,
                      String cgroupsPath, long memoryBytes, double vcpus, long pidsLimit, boolean seccomp) {
 
     private static final long CPU_PERIOD_MICROS = 100_000;
@@ -25,9 +26,18 @@ record ContainerSpec(List<String> args, List<String> env, String cwd, Path rootf
         env = List.copyOf(env);
     }
 
+    private OciSpec.User ociUser() {
+        if (user.isEmpty()) {
+            return new OciSpec.User(NOBODY, NOBODY);
+        }
+        String[] ids = user.split(":");
+        int uid = Integer.parseInt(ids[0]);
+        return new OciSpec.User(uid, ids.length > 1 ? Integer.parseInt(ids[1]) : uid);
+    }
+
     /** The configuration as the OCI runtime reads it. */
     OciSpec toOci() {
-        OciSpec.Process process = new OciSpec.Process(false, new OciSpec.User(NOBODY, NOBODY), args, env, cwd,
+        OciSpec.Process process = new OciSpec.Process(false, ociUser(), args, env, cwd,
                 OciSpec.Capabilities.only(List.of()),
                 List.of(new OciSpec.Rlimit("RLIMIT_NOFILE", OPEN_FILES, OPEN_FILES)), true);
         List<OciSpec.Mount> mounts = List.of(

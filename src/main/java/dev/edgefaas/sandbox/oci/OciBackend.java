@@ -42,7 +42,7 @@ public final class OciBackend extends DeclaredBackend<OciRuntime> {
      * @param namespaces the shared pool of network namespaces; null where the backend only probes ({@code doctor})
      */
     public OciBackend(String runtimeName, CgroupLayout cgroups, Path cacheDirectory, NamespacePool namespaces) {
-        super(runtimeName, BackendScope.imageRuntimes());
+        super(runtimeName, BackendScope.rootFileSystems());
         this.runtimeName = runtimeName;
         this.cgroups = cgroups;
         this.cacheDirectory = cacheDirectory;

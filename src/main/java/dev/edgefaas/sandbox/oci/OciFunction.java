@@ -69,8 +69,8 @@ record OciFunction(FunctionManifest manifest, OciRuntime runtime, RootfsBuilder.
         List<String> env = InstanceEnvironment.lines(InstanceEnvironment.of(manifest, listenHost, "/tmp",
                 request.instanceId(), port, request.callbackUrl(hostAddress)));
         List<String> argv = LaunchSpec.expand(manifest.launch().argv(rootfs.args()), callbackUrl, port, listenHost);
-        String cwd = manifest.launch().ownCommand() ? RootfsBuilder.APP : "/";
-        ContainerSpec spec = new ContainerSpec(argv, env, cwd, rootfs.path(), manifest.name().value(),
+        String cwd = manifest.launch().workdirOr(RootfsBuilder.APP, "/");
+        ContainerSpec spec = new ContainerSpec(argv, env, cwd, manifest.launch().user(), rootfs.path(), manifest.name().value(),
                 network != null ? network.path() : null,
                 "/" + CgroupsPaths.container(request.instanceId()),
                 memoryBytes + CONTAINER_MEMORY_HEADROOM, manifest.vcpus(), ManifestDefaults.PIDS_MAX, runtime.seccomp());

@@ -42,7 +42,7 @@ final class RawContainerRun implements ReferenceRun {
         Process process = null;
         try {
             ContainerSpec spec = new ContainerSpec(rootfs.args(),
-                    InstanceEnvironment.lines(InstanceEnvironment.of(manifest, "0.0.0.0", "/tmp", id, 8080, null)), "/", rootfs.path(),
+                    InstanceEnvironment.lines(InstanceEnvironment.of(manifest, "0.0.0.0", "/tmp", id, 8080, null)), "/", "", rootfs.path(),
                     manifest.name().value(), network.path(), "/" + CgroupsPaths.container(id),
                     manifest.memoryMib() * 1024L * 1024L, manifest.vcpus(), ManifestDefaults.PIDS_MAX, runtime.seccomp());
             Path bundle = Files.createDirectories(scratch.resolve(id));

@@ -38,6 +38,8 @@ record LaunchCommand(List<String> argv, Optional<Path> workingDirectory) {
             case GO, BINARY -> List.of(entryPoint.toString());
             case NODE -> List.of(executableOnPath("node",
                     "node is not installed: apt-get install -y nodejs, or choose runtime go"), entryPoint.toString());
+            // The process backend's scope refuses images before a command is made.
+            case IMAGE -> throw new IllegalStateException("a host process cannot run a container image");
         };
         return new LaunchCommand(launch.argv(entryPointLaunch), Optional.empty());
     }

@@ -11,6 +11,7 @@ import dev.edgefaas.sandbox.DeclaredBackend;
 import dev.edgefaas.sandbox.HostNeeds;
 import dev.edgefaas.sandbox.InstanceStart;
 import dev.edgefaas.sandbox.PreparedFunction;
+import dev.edgefaas.sandbox.SandboxException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -28,7 +29,7 @@ public final class ProcessBackend extends DeclaredBackend<Optional<CgroupLayout>
 
     /** A backend that limits instances with cgroups when {@code layout} is writable. */
     public ProcessBackend(CgroupLayout layout) {
-        super(NAME, BackendScope.everything());
+        super(NAME, BackendScope.hostPrograms());
         this.cgroups = layout.writable() ? Optional.of(layout) : Optional.empty();
     }
 
@@ -54,6 +55,10 @@ public final class ProcessBackend extends DeclaredBackend<Optional<CgroupLayout>
     @Override
     protected PreparedFunction prepareOn(Optional<CgroupLayout> limits, FunctionManifest manifest) {
         requireOneInstancePerFixedPort(NAME, manifest);
+        if (!manifest.launch().workdir().isEmpty() || !manifest.launch().user().isEmpty()) {
+            throw new SandboxException("workdir, user: a host process runs in its scratch directory (or the artifact's, for"
+                    + " a command of its own) as the platform's user; drop them, or choose a container or VM sandbox");
+        }
         return new ProcessFunction(manifest, LaunchCommand.forManifest(manifest), limits);
     }
 

@@ -1,0 +1,172 @@
+package dev.edgefaas.store;
+
+import dev.edgefaas.host.StateDirectory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
+import java.nio.file.FileVisitOption;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * The artifacts of deployed functions, each copied once under the digest of its content
+ * ({@code <digest>/<file or directory name>}), read-only, so that a later change to the user's
+ * files changes nothing deployed. A copy is made in a staging directory and renamed into place
+ * whole: a copy cut short by a crash or a full disk is never seen, and the next open removes it.
+ */
+final class ArtifactStore {
+    private static final String STAGING_PREFIX = ".staging-";
+
+    private final Path root;
+
+    ArtifactStore(Path root) {
+        this.root = root;
+    }
+
+    /** A stored artifact: the path a manifest names, and the digest the copy is filed under. */
+    record Stored(Path path, String digest) {
+    }
+
+    /**
+     * Copies {@code artifact} (a file, or a directory with everything below it; links followed)
+     * into the store, or finds the identical copy already there.
+     *
+     * @throws UncheckedIOException if it cannot be read or written, saying whether the disk is full; nothing is left
+     */
+    Stored put(Path artifact) {
+        Path staging = null;
+        try {
+            staging = Files.createTempDirectory(root, STAGING_PREFIX);
+            Path copy = staging.resolve(artifact.getFileName().toString());
+            MessageDigest tree = sha256();
+            tree.update(("edgefaas-artifact-1\n" + artifact.getFileName() + "\n").getBytes(StandardCharsets.UTF_8));
+            if (Files.isDirectory(artifact)) {
+                copyTree(artifact, copy, tree);
+            } else {
+                copyFile(artifact, copy, "", tree);
+            }
+            String digest = HexFormat.of().formatHex(tree.digest());
+            Path target = root.resolve(digest);
+            if (Files.isDirectory(target)) {
+                StateDirectory.deleteTree(staging);
+            } else {
+                try {
+                    Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+                } catch (FileSystemException raced) {
+                    // Another deploy stored the same content first: its copy is as good as this one.
+                    if (!Files.isDirectory(target)) {
+                        throw raced;
+                    }
+                    StateDirectory.deleteTree(staging);
+                }
+            }
+            return new Stored(target.resolve(artifact.getFileName().toString()), digest);
+        } catch (IOException e) {
+            if (staging != null) {
+                StateDirectory.deleteTree(staging);
+            }
+            throw new UncheckedIOException("cannot store " + artifact + " in " + root + ": " + e.getMessage()
+                    + (FunctionStore.diskFull(e) ? " (the disk is full: free space, or give serve another --data-dir)" : ""), e);
+        }
+    }
+
+    /**
+     * Files {@code directory} (on the store's file system, e.g. an image unpacked into an upload
+     * directory) under {@code digest} as {@code name}, by renaming it whole; if that digest is
+     * stored already, the stored copy is kept and {@code directory} is left to its caller.
+     */
+    Stored adopt(Path directory, String digest, String name) {
+        Path target = root.resolve(digest);
+        if (Files.isDirectory(target)) {
+            return new Stored(target.resolve(name), digest);
+        }
+        Path staging = null;
+        try {
+            staging = Files.createTempDirectory(root, STAGING_PREFIX);
+            Files.move(directory, staging.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+            Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+            return new Stored(target.resolve(name), digest);
+        } catch (IOException e) {
+            if (staging != null) {
+                StateDirectory.deleteTree(staging);
+            }
+            if (Files.isDirectory(target)) {
+                return new Stored(target.resolve(name), digest);
+            }
+            throw new UncheckedIOException("cannot store " + directory + " in " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The artifact filed under {@code digest}: the one file or directory in its directory. */
+    Optional<Stored> find(String digest) {
+        if (!digest.matches("[0-9a-f]{64}")) {
+            return Optional.empty();
+        }
+        try (Stream<Path> entries = Files.list(root.resolve(digest))) {
+            return entries.findFirst().map(entry -> new Stored(entry, digest));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Removes every stored artifact whose digest is not in {@code referenced}, and every staging leftover. */
+    List<String> keepOnly(Set<String> referenced) {
+        try (Stream<Path> entries = Files.list(root)) {
+            List<Path> unreferenced = entries
+                    .filter(entry -> !referenced.contains(entry.getFileName().toString()))
+                    .toList();
+            unreferenced.forEach(StateDirectory::deleteTree);
+            return unreferenced.stream().map(entry -> entry.getFileName().toString()).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void copyTree(Path source, Path target, MessageDigest tree) throws IOException {
+        List<Path> entries;
+        try (Stream<Path> walk = Files.walk(source, FileVisitOption.FOLLOW_LINKS)) {
+            entries = walk.sorted().toList();
+        }
+        for (Path entry : entries) {
+            String relative = source.relativize(entry).toString();
+            if (Files.isDirectory(entry)) {
+                Files.createDirectories(target.resolve(relative));
+                tree.update(("D " + relative + "\n").getBytes(StandardCharsets.UTF_8));
+            } else if (Files.isRegularFile(entry)) {
+                copyFile(entry, target.resolve(relative), relative, tree);
+            }
+        }
+    }
+
+    /** Copies one file, read-only, keeping whether it is executable; its digest goes into {@code tree}. */
+    private static void copyFile(Path source, Path target, String relative, MessageDigest tree) throws IOException {
+        MessageDigest content = sha256();
+        try (InputStream in = new DigestInputStream(Files.newInputStream(source), content)) {
+            Files.copy(in, target);
+        }
+        boolean executable = Files.isExecutable(source);
+        Files.setPosixFilePermissions(target, PosixFilePermissions.fromString(executable ? "r-xr-xr-x" : "r--r--r--"));
+        tree.update(("F " + relative + " " + (executable ? "x" : "-") + " " + HexFormat.of().formatHex(content.digest())
+                + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+}
