@@ -110,8 +110,17 @@ public final class FunctionDeployer {
             String stored = withArtifact(json, artifact.path());
             FunctionManifest manifest = parser.parse(name, stored, artifact.path().getParent());
             String version = version(name, stored, artifact.digest());
-            Deployed deployed = activate(manifest, version);
-            store.get().record(new FunctionStore.StoredFunction(name, stored, version, artifact.digest(), Instant.now()));
+            // Written before the version goes live, so that a full disk fails the deploy while nothing changed.
+            FunctionStore.PendingRecord record = store.get().stage(
+                    new FunctionStore.StoredFunction(name, stored, version, artifact.digest(), Instant.now()));
+            Deployed deployed;
+            try {
+                deployed = activate(manifest, version);
+            } catch (RuntimeException e) {
+                record.abandon();
+                throw e;
+            }
+            record.commit();
             return deployed;
         }
     }

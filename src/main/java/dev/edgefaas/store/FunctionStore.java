@@ -111,8 +111,42 @@ public final class FunctionStore {
         }
     }
 
-    /** Records {@code function}, replacing its name's record atomically. */
-    void record(StoredFunction function) {
+    /**
+     * A record written and synced beside the one it replaces, not yet in force: a deploy writes it
+     * before its version goes live (so a full disk fails the deploy while nothing has changed) and
+     * puts it in force after. Until {@link #commit} a restart finds the previous record.
+     */
+    final class PendingRecord {
+        private final Path temporary;
+        private final Path target;
+        private final String name;
+
+        private PendingRecord(Path temporary, Path target, String name) {
+            this.temporary = temporary;
+            this.target = target;
+            this.name = name;
+        }
+
+        /** Puts the record in force by an atomic rename over the previous one. */
+        void commit() {
+            try {
+                Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                sync(functions);
+            } catch (IOException e) {
+                deleteQuietly(temporary);
+                throw new UncheckedIOException("cannot record function " + name + " in " + functions + ": "
+                        + e.getMessage(), e);
+            }
+        }
+
+        /** Drops the record: the deploy it was for failed. */
+        void abandon() {
+            deleteQuietly(temporary);
+        }
+    }
+
+    /** Writes {@code function}'s record, to be put in force by {@link PendingRecord#commit}. */
+    PendingRecord stage(StoredFunction function) {
         ObjectNode node = JSON.createObjectNode()
                 .put("name", function.name())
                 .put("version", function.version())
@@ -124,13 +158,17 @@ public final class FunctionStore {
         try {
             Files.write(temporary, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(node));
             sync(temporary);
-            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            sync(functions);
+            return new PendingRecord(temporary, target, function.name());
         } catch (IOException e) {
             deleteQuietly(temporary);
             throw new UncheckedIOException("cannot record function " + function.name() + " in " + functions + ": "
                     + e.getMessage() + (diskFull(e) ? " (the disk is full)" : ""), e);
         }
+    }
+
+    /** Records {@code function}, replacing its name's record atomically. */
+    void record(StoredFunction function) {
+        stage(function).commit();
     }
 
     /** Forgets {@code name}; its artifact goes at the next garbage collection. */

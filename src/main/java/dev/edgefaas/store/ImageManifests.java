@@ -41,6 +41,9 @@ final class ImageManifests {
         manifest.set("command", array(manifest, command));
         manifest.set("args", array(manifest, args));
 
+        if (given.has("env") && !given.get("env").isObject()) {
+            throw new ManifestException("env", "must be an object of strings, e.g. {\"LOG_LEVEL\": \"debug\"}");
+        }
         ObjectNode env = manifest.putObject("env");
         for (String variable : config.env()) {
             int equals = variable.indexOf('=');

@@ -78,6 +78,25 @@ class FunctionStoreTest {
     }
 
     @Test
+    void aStagedRecordIsNotInForceUntilCommittedAndAnAbandonedOneLeavesThePrevious() throws IOException {
+        Path data = directory.resolve("data");
+        FunctionStore store = FunctionStore.open(data);
+        ArtifactStore.Stored artifact = store.storeArtifact(userFiles("a\n"));
+        store.record(function("app", artifact));
+        FunctionStore.StoredFunction next = new FunctionStore.StoredFunction("app", function("app", artifact).manifest(),
+                "v2", artifact.digest(), Instant.parse("2026-12-01T00:00:01Z"));
+
+        store.stage(next);
+        // A node killed here restarts with the version in force.
+        assertThat(FunctionStore.open(data).all()).extracting(FunctionStore.StoredFunction::version).containsExactly("v1");
+
+        store.stage(next).abandon();
+        assertThat(store.all()).extracting(FunctionStore.StoredFunction::version).containsExactly("v1");
+        store.stage(next).commit();
+        assertThat(store.all()).extracting(FunctionStore.StoredFunction::version).containsExactly("v2");
+    }
+
+    @Test
     void openingRemovesHalfWrittenRecordsStagingCopiesAndArtifactsNoRecordNames() throws IOException {
         Path data = directory.resolve("data");
         FunctionStore store = FunctionStore.open(data);
