@@ -1,6 +1,7 @@
 package dev.edgefaas.image;
 
 import dev.edgefaas.function.FunctionManifest;
+import dev.edgefaas.function.LaunchSpec;
 import dev.edgefaas.host.network.GuestNat;
 import dev.edgefaas.image.ArtifactCache;
 import dev.edgefaas.image.RootfsBuilder;
@@ -51,10 +52,17 @@ public final class NanosImageBuilder {
     static String manifest(FunctionManifest manifest, RootfsBuilder.Rootfs rootfs) {
         StringBuilder text = new StringBuilder("(\n  children:(");
         children(rootfs.path(), text);
-        text.append(")\n  program:").append(quote(rootfs.args().getFirst()));
+        // One image for every instance: the placeholders are what every instance has (its port behind the
+        // NAT, all addresses); {callback} stays, since Nanos instances are probed, not called back.
+        List<String> argv = LaunchSpec.expand(manifest.launch().argv(rootfs.args()), null, GuestNat.PORT, "0.0.0.0");
+        text.append(")\n  program:").append(quote(argv.getFirst()));
         text.append("\n  arguments:[");
-        text.append(String.join(" ", rootfs.args().stream().map(NanosImageBuilder::quote).toList()));
-        text.append("]\n  environment:(");
+        text.append(String.join(" ", argv.stream().map(NanosImageBuilder::quote).toList()));
+        text.append("]");
+        if (!manifest.launch().workdir().isEmpty()) {
+            text.append("\n  cwd:").append(quote(manifest.launch().workdir()));
+        }
+        text.append("\n  environment:(");
         List<String> environment = new ArrayList<>();
         environment(manifest).forEach((key, value) -> environment.add(quote(key) + ":" + quote(value)));
         text.append(String.join(" ", environment));

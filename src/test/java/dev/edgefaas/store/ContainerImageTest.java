@@ -62,7 +62,7 @@ class ContainerImageTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"runc", "qemu-microvm"})
+    @ValueSource(strings = {"runc", "qemu-microvm", "nanos"})
     void anImageIsPulledUnpackedAndRunWithItsOwnConfiguration(String sandbox) throws Exception {
         try (LocalRegistry registry = LocalRegistry.start(null, null)) {
             OciLayouts.Layout layout = OciLayouts.helloGo(scratch.resolve("layout"), "1");
@@ -153,6 +153,17 @@ class ContainerImageTest {
 
             assertThat(invoke("authorized", "/").body()).isEqualTo("hello\n");
         }
+    }
+
+    @Test
+    void nanosRefusesAnEntryPointThatIsNoElfBinarySayingWhy() throws Exception {
+        platform("nanos");
+        Path app = Files.createDirectories(scratch.resolve("script"));
+        Files.writeString(app.resolve("index.js"), "require('http').createServer((q, s) => s.end('hi')).listen(8080);\n");
+
+        assertThatThrownBy(() -> platform.deploy("script", "{\"runtime\": \"node\", \"artifact\": \"" + app
+                + "\", \"command\": [\"node\", \"index.js\"]}", scratch))
+                .hasMessageStartingWith("command: Nanos runs an ELF binary given by its absolute path, and node is not one");
     }
 
     @Test
