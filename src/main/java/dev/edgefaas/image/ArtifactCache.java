@@ -129,7 +129,8 @@ public final class ArtifactCache {
         }
     }
 
-    private static boolean diskFull(IOException e) {
+    /** Whether {@code e} (or a cause) is the kernel's ENOSPC: the one test of a full disk, for every store on disk. */
+    public static boolean diskFull(IOException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t.getMessage() != null && t.getMessage().contains("No space left on device")) {
                 return true;

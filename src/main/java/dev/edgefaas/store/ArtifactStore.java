@@ -1,20 +1,17 @@
 package dev.edgefaas.store;
 
 import dev.edgefaas.host.StateDirectory;
+import dev.edgefaas.image.ArtifactCache;
+import dev.edgefaas.image.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -50,14 +47,13 @@ final class ArtifactStore {
         try {
             staging = Files.createTempDirectory(root, STAGING_PREFIX);
             Path copy = staging.resolve(artifact.getFileName().toString());
-            MessageDigest tree = sha256();
-            tree.update(("edgefaas-artifact-1\n" + artifact.getFileName() + "\n").getBytes(StandardCharsets.UTF_8));
+            Sha256 tree = Sha256.start().add("edgefaas-artifact-1").add(artifact.getFileName().toString());
             if (Files.isDirectory(artifact)) {
                 copyTree(artifact, copy, tree);
             } else {
                 copyFile(artifact, copy, "", tree);
             }
-            String digest = HexFormat.of().formatHex(tree.digest());
+            String digest = tree.hex();
             Path target = root.resolve(digest);
             if (Files.isDirectory(target)) {
                 StateDirectory.deleteTree(staging);
@@ -78,7 +74,7 @@ final class ArtifactStore {
                 StateDirectory.deleteTree(staging);
             }
             throw new UncheckedIOException("cannot store " + artifact + " in " + root + ": " + e.getMessage()
-                    + (FunctionStore.diskFull(e) ? " (the disk is full: free space, or give serve another --data-dir)" : ""), e);
+                    + (ArtifactCache.diskFull(e) ? " (the disk is full: free space, or give serve another --data-dir)" : ""), e);
         }
     }
 
@@ -134,7 +130,7 @@ final class ArtifactStore {
         }
     }
 
-    private static void copyTree(Path source, Path target, MessageDigest tree) throws IOException {
+    private static void copyTree(Path source, Path target, Sha256 tree) throws IOException {
         List<Path> entries;
         try (Stream<Path> walk = Files.walk(source, FileVisitOption.FOLLOW_LINKS)) {
             entries = walk.sorted().toList();
@@ -143,7 +139,7 @@ final class ArtifactStore {
             String relative = source.relativize(entry).toString();
             if (Files.isDirectory(entry)) {
                 Files.createDirectories(target.resolve(relative));
-                tree.update(("D " + relative + "\n").getBytes(StandardCharsets.UTF_8));
+                tree.add("D " + relative);
             } else if (Files.isRegularFile(entry)) {
                 copyFile(entry, target.resolve(relative), relative, tree);
             }
@@ -151,22 +147,13 @@ final class ArtifactStore {
     }
 
     /** Copies one file, read-only, keeping whether it is executable; its digest goes into {@code tree}. */
-    private static void copyFile(Path source, Path target, String relative, MessageDigest tree) throws IOException {
-        MessageDigest content = sha256();
-        try (InputStream in = new DigestInputStream(Files.newInputStream(source), content)) {
+    private static void copyFile(Path source, Path target, String relative, Sha256 tree) throws IOException {
+        Sha256 content = Sha256.start();
+        try (InputStream in = content.reading(Files.newInputStream(source))) {
             Files.copy(in, target);
         }
         boolean executable = Files.isExecutable(source);
         Files.setPosixFilePermissions(target, PosixFilePermissions.fromString(executable ? "r-xr-xr-x" : "r--r--r--"));
-        tree.update(("F " + relative + " " + (executable ? "x" : "-") + " " + HexFormat.of().formatHex(content.digest())
-                + "\n").getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
+        tree.add("F " + relative + " " + (executable ? "x" : "-") + " " + content.hex());
     }
 }

@@ -1,6 +1,8 @@
 package dev.edgefaas.store;
 
 import dev.edgefaas.host.StateDirectory;
+import dev.edgefaas.image.ArtifactCache;
+import dev.edgefaas.image.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -8,11 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.Locale;
 import org.apache.commons.compress.archivers.ArchiveEntry;
 import org.apache.commons.compress.archivers.ArchiveInputStream;
@@ -66,9 +64,9 @@ final class ArtifactUpload {
             throw new Malformed("name: '" + name + "' is not a file name; use letters, digits, '.', '_' and '-'");
         }
         Path raw = scratch.resolve("upload.raw");
-        MessageDigest sha = sha256();
-        long bytes = copyLimited(new DigestInputStream(body, sha), raw, limitBytes);
-        String digest = HexFormat.of().formatHex(sha.digest());
+        Sha256 sha = Sha256.start();
+        long bytes = copyLimited(sha.reading(body), raw, limitBytes);
+        String digest = sha.hex();
         Path artifact = scratch.resolve("unpacked").resolve(name);
         try {
             Files.createDirectories(artifact.getParent());
@@ -110,7 +108,7 @@ final class ArtifactUpload {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot receive the artifact: " + e.getMessage()
-                    + (FunctionStore.diskFull(e) ? " (the disk is full)" : ""), e);
+                    + (ArtifactCache.diskFull(e) ? " (the disk is full)" : ""), e);
         }
         return total;
     }
@@ -155,13 +153,5 @@ final class ArtifactUpload {
         Files.createDirectories(destination.getParent());
         Files.copy(in, destination);
         Files.setPosixFilePermissions(destination, PosixFilePermissions.fromString(executable ? "rwxr-xr-x" : "rw-r--r--"));
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
     }
 }

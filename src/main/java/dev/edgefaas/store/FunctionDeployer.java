@@ -91,11 +91,11 @@ public final class FunctionDeployer {
      */
     public Deployed deploy(String name, String json, Path baseDirectory) {
         synchronized (locks.computeIfAbsent(name, key -> new Object())) {
-            Optional<ArtifactStore.Stored> uploaded = imageOf(json).isPresent() ? Optional.empty() : uploadedArtifact(json);
+            Optional<ObjectNode> image = imageOf(json);
+            Optional<ArtifactStore.Stored> uploaded = image.isPresent() ? Optional.empty() : uploadedArtifact(json);
             if (uploaded.isPresent()) {
                 json = withArtifact(json, uploaded.get().path());
             }
-            Optional<ObjectNode> image = imageOf(json);
             if (image.isPresent() && store.isPresent()) {
                 ImageDeploy pulled = pull(image.get());
                 uploaded = Optional.of(pulled.rootfs());

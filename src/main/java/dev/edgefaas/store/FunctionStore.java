@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.edgefaas.host.StateDirectory;
+import dev.edgefaas.image.ArtifactCache;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -162,7 +163,7 @@ public final class FunctionStore {
         } catch (IOException e) {
             deleteQuietly(temporary);
             throw new UncheckedIOException("cannot record function " + function.name() + " in " + functions + ": "
-                    + e.getMessage() + (diskFull(e) ? " (the disk is full)" : ""), e);
+                    + e.getMessage() + (ArtifactCache.diskFull(e) ? " (the disk is full)" : ""), e);
         }
     }
 
@@ -257,9 +258,5 @@ public final class FunctionStore {
         } catch (IOException e) {
             LOG.log(Level.WARNING, "cannot delete " + file, e);
         }
-    }
-
-    static boolean diskFull(IOException e) {
-        return String.valueOf(e.getMessage()).contains("No space left on device");
     }
 }
