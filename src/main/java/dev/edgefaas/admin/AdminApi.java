@@ -1,5 +1,6 @@
 package dev.edgefaas.admin;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.edgefaas.dispatcher.Dispatcher;
@@ -232,7 +233,7 @@ public final class AdminApi implements HttpService {
         }
     }
 
-    private static void sendJson(ServerResponse response, int status, com.fasterxml.jackson.databind.JsonNode body) {
+    private static void sendJson(ServerResponse response, int status, JsonNode body) {
         response.status(status);
         response.header(HeaderNames.CONTENT_TYPE, "application/json");
         response.send(body.toString().getBytes(StandardCharsets.UTF_8));

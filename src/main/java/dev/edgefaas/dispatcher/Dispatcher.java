@@ -82,6 +82,14 @@ public final class Dispatcher implements AutoCloseable {
      * @throws SandboxException if its sandbox is unknown, unusable here, or cannot prepare it
      */
     public boolean deploy(FunctionManifest manifest) {
+        return deploy(manifest, () -> { });
+    }
+
+    /**
+     * {@link #deploy(FunctionManifest)}, running {@code whenReplacedDrained} once the replaced
+     * version's instances are stopped (at once if nothing was replaced): what they used can go then.
+     */
+    public boolean deploy(FunctionManifest manifest, Runnable whenReplacedDrained) {
         if (closed) {
             throw new SandboxException("the platform is shutting down");
         }
@@ -98,7 +106,12 @@ public final class Dispatcher implements AutoCloseable {
         FunctionPool pool = new FunctionPool(manifest, prepared, context);
         FunctionPool previous = pools.put(manifest.name().value(), pool);
         if (previous != null) {
-            ThreadFactories.startVirtual("drain-" + previous.name(), () -> previous.drain(manifest.queueTimeout()));
+            ThreadFactories.startVirtual("drain-" + previous.name(), () -> {
+                previous.drain(manifest.queueTimeout());
+                whenReplacedDrained.run();
+            });
+        } else {
+            whenReplacedDrained.run();
         }
         pool.maintain();
         return previous != null;

@@ -1,9 +1,6 @@
 package dev.edgefaas.image;
 
 import dev.edgefaas.function.FunctionManifest;
-import dev.edgefaas.image.ArtifactCache;
-import dev.edgefaas.image.RootfsBuilder;
-import dev.edgefaas.image.Sha256;
 import dev.edgefaas.sandbox.SandboxException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -12,11 +9,12 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
  * Makes a function version's OSv disk: an MBR whose second entry (OSv's {@code vblk0.1}) holds a
- * rofs image of the function's root file system, with the entry point replaced by its PIE build
+ * rofs image of the function's root file system, a Go entry point replaced by its PIE build,
  * and OSv's own files (fstab, hosts, {@code libenviron.so}) added. Built once per version and
  * shared read-only; per-instance settings go on OSv's command line.
  */
@@ -38,7 +36,9 @@ public final class OsvImageBuilder {
         this.cache = new ArtifactCache(cacheDirectory, "OSv disk");
     }
 
-    public GuestImage build(FunctionManifest manifest, RootfsBuilder.Rootfs rootfs, Path pie, OsvToolchain toolchain) {
+    /** @param pie the PIE build that replaces the root file system's entry point, if it needs one */
+    public GuestImage build(FunctionManifest manifest, RootfsBuilder.Rootfs rootfs, Optional<Path> pie,
+                            OsvToolchain toolchain) {
         String digest = digest(rootfs, pie, toolchain);
         Path target = cache.getOrBuild(manifest.name().value(), digest, "osv.img", staging -> {
             RofsWriter.Directory root = tree(rootfs, pie, toolchain, staging);
@@ -51,25 +51,33 @@ public final class OsvImageBuilder {
         return new GuestImage(null, target.resolve("osv.img"), digest);
     }
 
-    private static RofsWriter.Directory tree(RootfsBuilder.Rootfs rootfs, Path pie, OsvToolchain toolchain, Path staging)
+    private static RofsWriter.Directory tree(RootfsBuilder.Rootfs rootfs, Optional<Path> pie, OsvToolchain toolchain,
+                                             Path staging)
             throws IOException {
         RofsWriter.Directory root = new RofsWriter.Directory();
         try (Stream<Path> walk = Files.walk(rootfs.path())) {
             for (Path path : walk.filter(p -> !p.equals(rootfs.path())).toList()) {
                 String inside = rootfs.path().relativize(path).toString();
-                if (Files.isDirectory(path)) {
+                int slash = inside.lastIndexOf('/');
+                RofsWriter.Directory parent = slash < 0 ? root : root.directory(inside.substring(0, slash));
+                // An image's links stay links: followed here, one would copy a file of the host's.
+                if (Files.isSymbolicLink(path)) {
+                    parent.children().put(inside.substring(slash + 1),
+                            new RofsWriter.Symlink(Files.readSymbolicLink(path).toString()));
+                } else if (Files.isDirectory(path)) {
                     root.directory(inside);
-                } else {
-                    int slash = inside.lastIndexOf('/');
-                    RofsWriter.Directory parent = slash < 0 ? root : root.directory(inside.substring(0, slash));
+                } else if (Files.isRegularFile(path)) {
                     parent.children().put(inside.substring(slash + 1), new RofsWriter.HostFile(path));
                 }
             }
         }
-        // The entry point runs as its position-independent build: OSv's dynamic linker loads it.
-        String entry = rootfs.args().getFirst().substring(1);
-        int slash = entry.lastIndexOf('/');
-        root.directory(entry.substring(0, slash)).children().put(entry.substring(slash + 1), new RofsWriter.HostFile(pie));
+        if (pie.isPresent()) {
+            // The entry point runs as its position-independent build: OSv's dynamic linker loads it.
+            String entry = rootfs.args().getFirst().substring(1);
+            int slash = entry.lastIndexOf('/');
+            root.directory(entry.substring(0, slash)).children().put(entry.substring(slash + 1),
+                    new RofsWriter.HostFile(pie.get()));
+        }
         RofsWriter.Directory etc = root.directory("etc");
         etc.children().put("fstab", new RofsWriter.HostFile(Files.writeString(staging.resolve("fstab"), FSTAB)));
         etc.children().put("hosts", new RofsWriter.HostFile(Files.writeString(staging.resolve("hosts"), HOSTS)));
@@ -97,9 +105,12 @@ public final class OsvImageBuilder {
         }
     }
 
-    private static String digest(RootfsBuilder.Rootfs rootfs, Path pie, OsvToolchain toolchain) {
+    private static String digest(RootfsBuilder.Rootfs rootfs, Optional<Path> pie, OsvToolchain toolchain) {
         try {
-            Sha256 sha = Sha256.start().add(LAYOUT_VERSION).add(rootfs.digest()).addFile(pie);
+            Sha256 sha = Sha256.start().add(LAYOUT_VERSION).add(rootfs.digest());
+            if (pie.isPresent()) {
+                sha.addFile(pie.get());
+            }
             if (toolchain.libenviron().isPresent()) {
                 sha.addFile(toolchain.libenviron().get());
             }

@@ -37,7 +37,7 @@ public record BackendScope(Set<Runtime> runtimes, String runtimeFix, Set<Network
 
     /** What an image function is told by a sandbox without root file systems of images. */
     public static final String IMAGE_NEEDS_A_CONTAINER_OR_VM = "runtime image (a container image) runs in runc, crun,"
-            + " runsc, qemu-microvm and firecracker";
+            + " runsc, qemu-microvm and firecracker, and in nanos (an ELF entry point) and osv (a PIE entry point)";
 
     /** Every host program in every network mode: the process sandbox (no container images). */
     public static BackendScope hostPrograms() {

@@ -6,15 +6,16 @@ import dev.edgefaas.image.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.FileSystemException;
 import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -22,14 +23,22 @@ import java.util.stream.Stream;
  * ({@code <digest>/<file or directory name>}), read-only, so that a later change to the user's
  * files changes nothing deployed. A copy is made in a staging directory and renamed into place
  * whole: a copy cut short by a crash or a full disk is never seen, and the next open removes it.
+ *
+ * <p>An artifact stored since the store was opened is <em>unrecorded</em> until a record names
+ * it (an upload waiting for its deploy, a deploy not yet staged): {@link #removeUnless} keeps it.
+ * Filing, marking and removing happen under the lock the store is given, which the records'
+ * changes hold too, so that no artifact is removed between its filing and its record.
  */
 final class ArtifactStore {
     private static final String STAGING_PREFIX = ".staging-";
 
     private final Path root;
+    private final Object lock;
+    private final Set<String> unrecorded = new HashSet<>();
 
-    ArtifactStore(Path root) {
+    ArtifactStore(Path root, Object lock) {
         this.root = root;
+        this.lock = lock;
     }
 
     /** A stored artifact: the path a manifest names, and the digest the copy is filed under. */
@@ -55,18 +64,14 @@ final class ArtifactStore {
             }
             String digest = tree.hex();
             Path target = root.resolve(digest);
-            if (Files.isDirectory(target)) {
-                StateDirectory.deleteTree(staging);
-            } else {
-                try {
-                    Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
-                } catch (FileSystemException raced) {
-                    // Another deploy stored the same content first: its copy is as good as this one.
-                    if (!Files.isDirectory(target)) {
-                        throw raced;
-                    }
+            synchronized (lock) {
+                if (Files.isDirectory(target)) {
+                    // Stored before, by another deploy or an earlier one: that copy is as good as this one.
                     StateDirectory.deleteTree(staging);
+                } else {
+                    Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
                 }
+                unrecorded.add(digest);
             }
             return new Stored(target.resolve(artifact.getFileName().toString()), digest);
         } catch (IOException e) {
@@ -85,24 +90,43 @@ final class ArtifactStore {
      */
     Stored adopt(Path directory, String digest, String name) {
         Path target = root.resolve(digest);
-        if (Files.isDirectory(target)) {
-            return new Stored(target.resolve(name), digest);
-        }
-        Path staging = null;
-        try {
-            staging = Files.createTempDirectory(root, STAGING_PREFIX);
-            Files.move(directory, staging.resolve(name), StandardCopyOption.ATOMIC_MOVE);
-            Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
-            return new Stored(target.resolve(name), digest);
-        } catch (IOException e) {
-            if (staging != null) {
-                StateDirectory.deleteTree(staging);
-            }
+        synchronized (lock) {
+            unrecorded.add(digest);
             if (Files.isDirectory(target)) {
                 return new Stored(target.resolve(name), digest);
             }
-            throw new UncheckedIOException("cannot store " + directory + " in " + root + ": " + e.getMessage(), e);
+            Path staging = null;
+            try {
+                staging = Files.createTempDirectory(root, STAGING_PREFIX);
+                Files.move(directory, staging.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+                Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+                return new Stored(target.resolve(name), digest);
+            } catch (IOException e) {
+                if (staging != null) {
+                    StateDirectory.deleteTree(staging);
+                }
+                throw new UncheckedIOException("cannot store " + directory + " in " + root + ": " + e.getMessage(), e);
+            }
         }
+    }
+
+    /** Notes that a record names {@code digest} now; call with the lock held. */
+    void recorded(String digest) {
+        unrecorded.remove(digest);
+    }
+
+    /**
+     * Removes the artifact filed under {@code digest} unless it is unrecorded or {@code named}
+     * says a record names it; call with the lock held. Whether it was removed.
+     */
+    boolean removeUnless(String digest, Predicate<String> named) {
+        Path stored = root.resolve(digest);
+        if (!digest.matches("[0-9a-f]{64}") || unrecorded.contains(digest) || named.test(digest)
+                || !Files.isDirectory(stored)) {
+            return false;
+        }
+        StateDirectory.deleteTree(stored);
+        return true;
     }
 
     /** The artifact filed under {@code digest}: the one file or directory in its directory. */

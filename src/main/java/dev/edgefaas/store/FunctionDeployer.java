@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 
 /**
@@ -111,16 +112,28 @@ public final class FunctionDeployer {
             FunctionManifest manifest = parser.parse(name, stored, artifact.path().getParent());
             String version = version(name, stored, artifact.digest());
             // Written before the version goes live, so that a full disk fails the deploy while nothing changed.
-            FunctionStore.PendingRecord record = store.get().stage(
+            FunctionStore kept = store.get();
+            Optional<String> replacedArtifact = kept.recorded(name).map(FunctionStore.StoredFunction::artifactDigest)
+                    .filter(digest -> !digest.equals(artifact.digest()));
+            FunctionStore.PendingRecord record = kept.stage(
                     new FunctionStore.StoredFunction(name, stored, version, artifact.digest(), Instant.now()));
+            // The replaced version's artifact goes once its instances have (they may still start from
+            // it) and the new record is in force (until then the old one names it): whichever is last.
+            AtomicInteger untilReleased = new AtomicInteger(2);
+            Runnable oneDone = () -> {
+                if (untilReleased.decrementAndGet() == 0) {
+                    replacedArtifact.ifPresent(kept::releaseArtifact);
+                }
+            };
             Deployed deployed;
             try {
-                deployed = activate(manifest, version);
+                deployed = activate(manifest, version, oneDone);
             } catch (RuntimeException e) {
                 record.abandon();
                 throw e;
             }
             record.commit();
+            oneDone.run();
             return deployed;
         }
     }
@@ -139,7 +152,11 @@ public final class FunctionDeployer {
     }
 
     private Deployed activate(FunctionManifest manifest, String version) {
-        boolean replaced = dispatcher.deploy(manifest);
+        return activate(manifest, version, () -> { });
+    }
+
+    private Deployed activate(FunctionManifest manifest, String version, Runnable whenReplacedDrained) {
+        boolean replaced = dispatcher.deploy(manifest, whenReplacedDrained);
         versions.put(manifest.name().value(), version);
         return new Deployed(manifest, version, replaced);
     }
@@ -263,12 +280,18 @@ public final class FunctionDeployer {
                         + " POST /api/artifacts first, which edgefaas deploy does")));
     }
 
-    /** Removes {@code name} from the store, then drains it; false if no such function is deployed. */
+    /**
+     * Removes {@code name} from the store, then drains it and removes its artifact unless another
+     * function uses it; false if no such function is deployed.
+     */
     public boolean remove(String name, Duration grace) {
         synchronized (locks.computeIfAbsent(name, key -> new Object())) {
+            Optional<String> artifact = store.flatMap(s -> s.recorded(name)).map(FunctionStore.StoredFunction::artifactDigest);
             store.ifPresent(s -> s.forget(name));
             versions.remove(name);
-            return dispatcher.remove(name, grace);
+            boolean removed = dispatcher.remove(name, grace);
+            artifact.ifPresent(digest -> store.get().releaseArtifact(digest));
+            return removed;
         }
     }
 

@@ -38,6 +38,8 @@ public final class FunctionStore {
 
     private final Path functions;
     private final Path uploads;
+    /** Held while an artifact is filed or removed and while a record comes into force or goes. */
+    private final Object keeping = new Object();
     private final ArtifactStore artifacts;
 
     /**
@@ -53,7 +55,7 @@ public final class FunctionStore {
     private FunctionStore(Path root) {
         this.functions = root.resolve("functions");
         this.uploads = root.resolve("uploads");
-        this.artifacts = new ArtifactStore(root.resolve("artifacts"));
+        this.artifacts = new ArtifactStore(root.resolve("artifacts"), keeping);
     }
 
     /**
@@ -131,7 +133,9 @@ public final class FunctionStore {
         /** Puts the record in force by an atomic rename over the previous one. */
         void commit() {
             try {
-                Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                synchronized (keeping) {
+                    Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                }
                 sync(functions);
             } catch (IOException e) {
                 deleteQuietly(temporary);
@@ -159,6 +163,9 @@ public final class FunctionStore {
         try {
             Files.write(temporary, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(node));
             sync(temporary);
+            synchronized (keeping) {
+                artifacts.recorded(function.artifactDigest());
+            }
             return new PendingRecord(temporary, target, function.name());
         } catch (IOException e) {
             deleteQuietly(temporary);
@@ -172,13 +179,68 @@ public final class FunctionStore {
         stage(function).commit();
     }
 
-    /** Forgets {@code name}; its artifact goes at the next garbage collection. */
+    /** Forgets {@code name}; its artifact stays until {@link #releaseArtifact} or the next open. */
     void forget(String name) {
         try {
-            Files.deleteIfExists(functions.resolve(name + ".json"));
+            synchronized (keeping) {
+                Files.deleteIfExists(functions.resolve(name + ".json"));
+            }
             sync(functions);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot remove the record of " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The record of {@code name}, if it has one that can be read. */
+    Optional<StoredFunction> recorded(String name) {
+        Path file = functions.resolve(name + ".json");
+        return Files.isRegularFile(file) ? read(file) : Optional.empty();
+    }
+
+    /**
+     * Removes the artifact filed under {@code digest} (a removed or replaced version's) if no
+     * record, in force or staged, names it and no upload or deploy is still to record it.
+     * Whether it was removed.
+     */
+    boolean releaseArtifact(String digest) {
+        synchronized (keeping) {
+            boolean removed = artifacts.removeUnless(digest, this::anyRecordNames);
+            if (removed) {
+                LOG.info(() -> "removed artifact " + digest + ", which no function uses any more");
+            }
+            return removed;
+        }
+    }
+
+    /**
+     * Whether a record names {@code digest}. An unreadable record in force might, so it counts as
+     * naming every one; a staged one still being written does not need to: its artifact stays
+     * unrecorded until it is written.
+     */
+    private boolean anyRecordNames(String digest) {
+        try (Stream<Path> files = Files.list(functions)) {
+            for (Path file : files.toList()) {
+                String name = file.getFileName().toString();
+                if (name.endsWith(".json")) {
+                    Optional<StoredFunction> record = read(file);
+                    if (record.isEmpty() || record.get().artifactDigest().equals(digest)) {
+                        return true;
+                    }
+                } else if (name.endsWith(".json.tmp") && stagedNames(file, digest)) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    private static boolean stagedNames(Path file, String digest) {
+        try {
+            return parse(file).artifactDigest().equals(digest);
+        } catch (IOException | RuntimeException stillBeingWritten) {
+            return false;
         }
     }
 
@@ -227,14 +289,18 @@ public final class FunctionStore {
 
     private Optional<StoredFunction> read(Path file) {
         try {
-            JsonNode node = JSON.readTree(file.toFile());
-            return Optional.of(new StoredFunction(node.path("name").asText(), node.path("manifest").toString(),
-                    node.path("version").asText(), node.path("artifact-digest").asText(),
-                    Instant.parse(node.path("deployed").asText())));
+            return Optional.of(parse(file));
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "cannot read the function record " + file + "; it is kept, and not restored", e);
             return Optional.empty();
         }
+    }
+
+    private static StoredFunction parse(Path file) throws IOException {
+        JsonNode node = JSON.readTree(file.toFile());
+        return new StoredFunction(node.path("name").asText(), node.path("manifest").toString(),
+                node.path("version").asText(), node.path("artifact-digest").asText(),
+                Instant.parse(node.path("deployed").asText()));
     }
 
     private static JsonNode readTree(String json) {

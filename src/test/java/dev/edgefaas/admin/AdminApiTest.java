@@ -9,6 +9,7 @@ import dev.edgefaas.testing.TestPlatform;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -45,7 +46,7 @@ class AdminApiTest {
 
         assertThat(admin("GET", "/api/functions/greeter").statusCode()).isEqualTo(404);
         assertThat(platform.get("/function/greeter/").statusCode()).isEqualTo(404);
-        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).isNotEqualTo(java.util.Optional.of(true));
+        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).isNotEqualTo(Optional.of(true));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -2,6 +2,7 @@ package dev.edgefaas.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.edgefaas.testing.Fixtures;
 import dev.edgefaas.testing.TestPlatform;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -30,7 +31,7 @@ class CommandLineTest {
     @Test
     void deployInvokeListInstancesAndRemoveWorkAgainstARunningPlatform() throws Exception {
         Path manifest = directory.resolve("greeter.json");
-        Path hello = dev.edgefaas.testing.Fixtures.goSample("hello").getParent();
+        Path hello = Fixtures.goSample("hello").getParent();
         Files.writeString(manifest, "{\"runtime\": \"go\", \"artifact\": \"" + directory.relativize(hello) + "\"}");
         String admin = "--admin=http://127.0.0.1:" + platform.platform().adminPort();
         String gateway = "--url=http://127.0.0.1:" + platform.platform().port();

@@ -6,8 +6,13 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.edgefaas.host.StateDirectory;
+import dev.edgefaas.platform.Platform;
+import dev.edgefaas.platform.PlatformConfig;
 import dev.edgefaas.testing.ServeProcess;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -31,8 +37,8 @@ class ServeLifecycleTest {
     void removeState() {
         // A test that failed half-way may have left instances: a platform started on the same
         // state directory reaps them (the behaviour under test, used here as the safety net).
-        dev.edgefaas.platform.Platform.start(
-                dev.edgefaas.platform.PlatformConfig.ephemeral(stateDirectory, "process")).close();
+        Platform.start(
+                PlatformConfig.ephemeral(stateDirectory, "process")).close();
         StateDirectory.deleteTree(stateDirectory);
     }
 
@@ -103,12 +109,12 @@ class ServeLifecycleTest {
             assertThat(echoed.statusCode()).isEqualTo(200);
             assertThat(JSON.readTree(echoed.body()).path("bodyBytes").asLong()).isEqualTo(size);
 
-            HttpResponse<java.io.InputStream> download = http.send(
+            HttpResponse<InputStream> download = http.send(
                     HttpRequest.newBuilder(serve.gateway("/function/static-go/")).build(),
                     HttpResponse.BodyHandlers.ofInputStream());
             long received;
-            try (java.io.InputStream body = download.body()) {
-                received = body.transferTo(java.io.OutputStream.nullOutputStream());
+            try (InputStream body = download.body()) {
+                received = body.transferTo(OutputStream.nullOutputStream());
             }
             assertThat(received).isEqualTo(50L * 1024 * 1024);
             assertThat(serve.output()).doesNotContain("OutOfMemoryError");
@@ -163,12 +169,12 @@ class ServeLifecycleTest {
         try {
             return Files.createTempDirectory("edgefaas-serve-");
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 
     /** {@code size} zero bytes, made as they are read. */
-    private static final class ZeroStream extends java.io.InputStream {
+    private static final class ZeroStream extends InputStream {
         private long left;
 
         ZeroStream(long size) {
@@ -186,7 +192,7 @@ class ServeLifecycleTest {
                 return -1;
             }
             int n = (int) Math.min(length, left);
-            java.util.Arrays.fill(buffer, offset, offset + n, (byte) 0);
+            Arrays.fill(buffer, offset, offset + n, (byte) 0);
             left -= n;
             return n;
         }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.edgefaas.testing.TestPlatform;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -104,7 +105,7 @@ class ForwardingTest {
         byte[] upload = new byte[1024 * 1024];
 
         HttpResponse<String> response = platform.send(HttpRequest.newBuilder(platform.gateway("/function/chunky/"))
-                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(upload)))
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(upload)))
                 .build());
         HttpResponse<String> empty = platform.get("/function/chunky/nothing");
 

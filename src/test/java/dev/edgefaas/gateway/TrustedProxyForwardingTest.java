@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.edgefaas.testing.TestPlatform;
 import java.io.IOException;
 import java.net.http.HttpRequest;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -61,8 +63,8 @@ class TrustedProxyForwardingTest {
         return JSON.readTree(platform.send(request).body()).path("headers");
     }
 
-    private static java.util.List<String> texts(JsonNode array) {
-        java.util.List<String> values = new java.util.ArrayList<>();
+    private static List<String> texts(JsonNode array) {
+        List<String> values = new ArrayList<>();
         array.forEach(value -> values.add(value.asText()));
         return values;
     }

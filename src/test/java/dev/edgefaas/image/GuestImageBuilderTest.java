@@ -2,12 +2,14 @@ package dev.edgefaas.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.edgefaas.function.FunctionManifest;
 import dev.edgefaas.function.ManifestDefaults;
 import dev.edgefaas.function.ManifestParser;
 import dev.edgefaas.image.RootfsBuilder;
 import dev.edgefaas.platform.SampleFunctions;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -35,7 +37,7 @@ class GuestImageBuilderTest {
         assertThat(sha256(first.initramfs())).isEqualTo(sha256(second.initramfs()));
         assertThat(sha256(first.rootDisk())).isEqualTo(sha256(second.rootDisk()));
         assertThat(Files.size(first.rootDisk())).isGreaterThan(Files.size(manifest.entryPoint()));
-        String initramfs = new String(Files.readAllBytes(first.initramfs()), java.nio.charset.StandardCharsets.ISO_8859_1);
+        String initramfs = new String(Files.readAllBytes(first.initramfs()), StandardCharsets.ISO_8859_1);
         assertThat(initramfs).contains("GREETING=hi\n", "/dev/vda\n", "/app/function\n");
     }
 

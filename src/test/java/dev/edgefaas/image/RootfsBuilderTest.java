@@ -8,6 +8,7 @@ import dev.edgefaas.function.ManifestParser;
 import dev.edgefaas.platform.SampleFunctions;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,7 +42,7 @@ class RootfsBuilderTest {
         }
         assertThat(rootfs.args()).containsExactly("/app/function");
         assertThat(Files.getPosixFilePermissions(rootfs.path().resolve("app/function")))
-                .doesNotContain(java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+                .doesNotContain(PosixFilePermission.OWNER_WRITE);
     }
 
     @Test

@@ -20,14 +20,21 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** A gateway killed with SIGKILL while 20 instances run: the next start removes every trace of them. */
+/**
+ * A gateway killed with SIGKILL while many instances run (20 containers; 6 guests, which boot
+ * for seconds each under TCG): the next start removes every trace of them.
+ */
 class KilledGatewayTest {
+    private static final int CONTAINERS = 20;
+    private static final int GUESTS = 6;
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private Path stateDirectory;
@@ -46,27 +53,29 @@ class KilledGatewayTest {
         Availability availability = SandboxCatalog.probeOnly().get(sandbox).probe();
         Assumptions.assumeTrue(availability.usable(), () -> sandbox + " cannot run here: " + availability.summary());
         stateDirectory = Files.createTempDirectory("edgefaas-killed-");
+        int count = sandbox.startsWith("run") ? CONTAINERS : GUESTS;
         List<String> ids = new ArrayList<>();
         String[] prefix = new String[1];
         ServeProcess crashed = ServeProcess.start(stateDirectory, List.of(), "--sandbox", sandbox, "--no-samples");
         try {
             String manifest = "{\"runtime\": \"go\", \"artifact\": \""
-                    + SampleFunctions.functionsDirectory().resolve("go/hello") + "\", \"min-instances\": 20, \"max-instances\": 20,"
-                    // Twenty guests booting at once under TCG take longer than the default ready timeout.
+                    + SampleFunctions.functionsDirectory().resolve("go/hello") + "\", \"min-instances\": " + count
+                    + ", \"max-instances\": " + count + ","
+                    // Guests booting at once under TCG take longer than the default ready timeout.
                     + " \"ready-timeout\": \"180s\"}";
             HttpResponse<String> deployed = http.send(crashed.adminRequest("/api/functions/many")
                     .PUT(HttpRequest.BodyPublishers.ofString(manifest)).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(deployed.statusCode()).as(deployed.body()).isEqualTo(201);
-            await().atMost(Duration.ofSeconds(240)).until(() -> readyInstances(crashed).size() == 20);
+            await().atMost(Duration.ofSeconds(240)).until(() -> readyInstances(crashed).size() == count);
             readyInstances(crashed).forEach(i -> ids.add(i.path("id").asText()));
-            java.util.regex.Matcher namespace = java.util.regex.Pattern.compile("(?:namespace|tap) (ef[0-9a-f]+)-")
+            Matcher namespace = Pattern.compile("(?:namespace|tap) (ef[0-9a-f]+)-")
                     .matcher(readyInstances(crashed).getFirst().path("details").path("network").asText());
             assertThat(namespace.find()).isTrue();
             prefix[0] = namespace.group(1);
         } finally {
             crashed.kill();
         }
-        assertThat(ids).hasSize(20);
+        assertThat(ids).hasSize(count);
         assertThat(ids).as("instances outlive a SIGKILLed gateway").allSatisfy(id ->
                 assertThat(HostTraces.cgroups(id)).isNotEmpty());
         assertThat(HostTraces.networkObjects(prefix[0])).isNotEmpty();

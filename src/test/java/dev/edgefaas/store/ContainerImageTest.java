@@ -62,10 +62,12 @@ class ContainerImageTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"runc", "qemu-microvm", "nanos"})
+    @ValueSource(strings = {"runc", "qemu-microvm", "nanos", "osv"})
     void anImageIsPulledUnpackedAndRunWithItsOwnConfiguration(String sandbox) throws Exception {
         try (LocalRegistry registry = LocalRegistry.start(null, null)) {
-            OciLayouts.Layout layout = OciLayouts.helloGo(scratch.resolve("layout"), "1");
+            // OSv runs a dynamically linked PIE only; the others the static binary.
+            OciLayouts.Layout layout = sandbox.equals("osv") ? OciLayouts.helloGoPie(scratch.resolve("layout"), "1")
+                    : OciLayouts.helloGo(scratch.resolve("layout"), "1");
             String reference = registry.push(layout.directory(), "1", "team/hello");
             platform(sandbox);
 
@@ -84,6 +86,21 @@ class ContainerImageTest {
                     .isEqualTo(layout.manifestDigest());
             assertThat(rootfs.resolve("app/removed.txt")).as("whited out by layer 2").doesNotExist();
             assertThat(Files.isSameFile(rootfs.resolve("app/linked"), rootfs.resolve("app/function"))).as("a hard link").isTrue();
+        }
+    }
+
+    @Test
+    void aManifestListIsResolvedToItsLinuxAmd64Image() throws Exception {
+        try (LocalRegistry registry = LocalRegistry.start(null, null)) {
+            OciLayouts.Layout layout = OciLayouts.multiPlatform(scratch.resolve("layout"), "multi");
+            String reference = registry.push(layout.directory(), "multi", "team/multi");
+            platform("runc");
+
+            FunctionManifest manifest = platform.deploy("multi", "{\"image\": \"" + reference + "\"}", scratch);
+
+            assertThat(invoke("multi", "/").body()).isEqualTo("hello\n");
+            assertThat(manifest.artifact().getParent().getParent().getFileName().toString())
+                    .as("the amd64 image's manifest digest").isEqualTo(layout.manifestDigest());
         }
     }
 
@@ -164,6 +181,19 @@ class ContainerImageTest {
         assertThatThrownBy(() -> platform.deploy("script", "{\"runtime\": \"node\", \"artifact\": \"" + app
                 + "\", \"command\": [\"node\", \"index.js\"]}", scratch))
                 .hasMessageStartingWith("command: Nanos runs an ELF binary given by its absolute path, and node is not one");
+    }
+
+    @Test
+    void osvRefusesAStaticallyLinkedEntryPointSayingWhy() throws Exception {
+        try (LocalRegistry registry = LocalRegistry.start(null, null)) {
+            String reference = registry.push(OciLayouts.helloGo(scratch.resolve("layout"), "1").directory(), "1", "hello");
+            platform("osv");
+
+            assertThatThrownBy(() -> platform.deploy("static", "{\"image\": \"" + reference + "\"}", scratch))
+                    .hasMessageStartingWith("command: /app/function is statically linked, and OSv runs only dynamically"
+                            + " linked position-independent executables");
+            assertThat(platform.dispatcher().function("static")).isEmpty();
+        }
     }
 
     @Test

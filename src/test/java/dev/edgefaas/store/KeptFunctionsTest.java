@@ -112,6 +112,40 @@ class KeptFunctionsTest {
     }
 
     @Test
+    void aVersionsArtifactGoesWhenNoFunctionUsesItAnyMoreWhileAnUploadWaitingForItsDeployStays() throws Exception {
+        try (ServeProcess serve = ServeProcess.start(stateDirectory, List.of(), "--no-samples")) {
+            Path one = userCopyOfHello("one");
+            put(serve, "kept", one);
+            put(serve, "twin", one);
+            assertThat(invoke(serve, "kept").body()).isEqualTo("hello\n");
+            String shared = artifactDigest(serve, "kept");
+            assertThat(artifactDigest(serve, "twin")).as("the same content, stored once").isEqualTo(shared);
+            String waiting = JSON.readTree(http.send(serve.adminRequest("/api/artifacts?name=function")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray("not deployed yet".getBytes())).build(),
+                    HttpResponse.BodyHandlers.ofString()).body()).path("artifact").asText().substring("sha256:".length());
+
+            put(serve, "kept", userCopyOfHello("two"));
+            String second = artifactDigest(serve, "kept");
+            http.send(serve.adminRequest("/api/functions/twin").DELETE().build(), HttpResponse.BodyHandlers.ofString());
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(storedArtifacts())
+                    .as("the first version's, once neither kept nor twin names it").containsExactlyInAnyOrder(second, waiting));
+
+            http.send(serve.adminRequest("/api/functions/kept").DELETE().build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(storedArtifacts()).containsExactly(waiting);
+        }
+    }
+
+    private String artifactDigest(ServeProcess serve, String name) throws Exception {
+        return Path.of(function(serve, name).path("artifact").asText()).getParent().getFileName().toString();
+    }
+
+    private List<String> storedArtifacts() throws IOException {
+        try (Stream<Path> artifacts = Files.list(stateDirectory.resolve("data/artifacts"))) {
+            return artifacts.map(p -> p.getFileName().toString()).toList();
+        }
+    }
+
+    @Test
     void aNodeKilledInTheMiddleOfADeployRestartsWithThePreviousVersion() throws Exception {
         Path large = userCopyOfHello("large");
         try (RandomAccessFile data = new RandomAccessFile(large.resolve("data.bin").toFile(), "rw")) {

@@ -1,5 +1,6 @@
 package dev.edgefaas.testing;
 
+import dev.edgefaas.platform.SampleFunctions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -53,7 +54,7 @@ public final class Fixtures {
 
     /** A Go test function from {@code functions/go/testing}, as built (a directory with {@code function}). */
     public static Path goFixture(String name) {
-        return dev.edgefaas.platform.SampleFunctions.functionsDirectory().resolve("testing").resolve("go").resolve(name);
+        return SampleFunctions.functionsDirectory().resolve("testing").resolve("go").resolve(name);
     }
 
     /** A manifest of the {@code go} runtime for a fixture directory with extra members. */
@@ -64,6 +65,6 @@ public final class Fixtures {
 
     /** The built Go binary of a sample, e.g. {@code hello}. */
     public static Path goSample(String name) {
-        return dev.edgefaas.platform.SampleFunctions.functionsDirectory().resolve("go").resolve(name).resolve("function");
+        return SampleFunctions.functionsDirectory().resolve("go").resolve(name).resolve("function");
     }
 }

@@ -1,11 +1,13 @@
 package dev.edgefaas.testing;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Stream;
 
 /** What an instance may leave on the host, looked up the way an operator would. */
@@ -27,7 +29,7 @@ public final class HostTraces {
                 }
             }
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
         return found;
     }
@@ -40,7 +42,7 @@ public final class HostTraces {
             try (Stream<Path> entries = Files.isDirectory(root) ? Files.list(root) : Stream.empty()) {
                 entries.filter(p -> p.getFileName().toString().contains(instanceId)).forEach(found::add);
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
             }
         }
         return found;
@@ -65,7 +67,7 @@ public final class HostTraces {
 
     /** Firewall rules of the run whose links start with {@code prefix}. */
     public static List<String> firewallRules(String prefix) {
-        String chain = "EDGEFAAS-" + prefix.toUpperCase(java.util.Locale.ROOT);
+        String chain = "EDGEFAAS-" + prefix.toUpperCase(Locale.ROOT);
         return run("iptables", "-w", "-S").stream().filter(line -> line.contains(chain) || line.contains(prefix + "+")).toList();
     }
 
@@ -84,7 +86,7 @@ public final class HostTraces {
                 }
             }
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
         return found;
     }

@@ -69,10 +69,13 @@ public final class LocalRegistry implements AutoCloseable {
         return "127.0.0.1:" + port;
     }
 
-    /** Pushes the OCI layout at {@code layout} (tag {@code tag}) as {@code repository:tag}; returns the reference. */
+    /**
+     * Pushes the OCI layout at {@code layout} (tag {@code tag}) as {@code repository:tag}, a
+     * manifest list with every image it lists; returns the reference.
+     */
     public String push(Path layout, String tag, String repository) {
         String reference = host() + "/" + repository + ":" + tag;
-        List<String> command = new ArrayList<>(List.of("skopeo", "copy", "--quiet", "--dest-tls-verify=false"));
+        List<String> command = new ArrayList<>(List.of("skopeo", "copy", "--quiet", "--all", "--dest-tls-verify=false"));
         credentials.ifPresent(creds -> command.addAll(List.of("--dest-creds", creds)));
         command.addAll(List.of("oci:" + layout + ":" + tag, "docker://" + reference));
         run(command);

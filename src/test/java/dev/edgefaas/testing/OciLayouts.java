@@ -38,43 +38,92 @@ public final class OciLayouts {
      * layer 2 adds {@code /app/linked}, a hard link to the function.
      */
     public static Layout helloGo(Path directory, String tag) {
+        return withProgram(directory, tag, Fixtures.goSample("hello"));
+    }
+
+    /** {@link #helloGo} with its position-independent build at {@code /app/function}, as OSv runs it. */
+    public static Layout helloGoPie(Path directory, String tag) {
+        return withProgram(directory, tag, Fixtures.goSample("hello").resolveSibling("function.pie"));
+    }
+
+    private static Layout withProgram(Path directory, String tag, Path program) {
         try {
-            byte[] function = Files.readAllBytes(Fixtures.goSample("hello"));
-            byte[] first = tarGz(List.of(new Entry("app/", null, null), new Entry("app/function", function, null),
-                    new Entry("app/removed.txt", "gone in layer 2\n".getBytes(), null)));
-            byte[] second = tarGz(List.of(new Entry("app/.wh.removed.txt", new byte[0], null),
-                    new Entry("app/linked", null, "app/function")));
-            Files.createDirectories(directory.resolve("blobs/sha256"));
-            String firstDigest = blob(directory, first);
-            String secondDigest = blob(directory, second);
-            ObjectNode config = JSON.createObjectNode().put("architecture", "amd64").put("os", "linux");
-            ObjectNode runConfig = config.putObject("config");
-            runConfig.putArray("Entrypoint").add("/app/function");
-            runConfig.putArray("Env").add("PATH=/usr/bin:/bin").add("GREETING=from-the-image").add("PORT=1");
-            runConfig.putObject("ExposedPorts").putObject("8080/tcp");
-            runConfig.put("WorkingDir", "/app");
-            ObjectNode rootfs = config.putObject("rootfs").put("type", "layers");
-            rootfs.putArray("diff_ids").add("sha256:" + sha256(gunzip(first))).add("sha256:" + sha256(gunzip(second)));
-            byte[] configBytes = JSON.writeValueAsBytes(config);
-            String configDigest = blob(directory, configBytes);
-            ObjectNode manifest = JSON.createObjectNode().put("schemaVersion", 2)
-                    .put("mediaType", "application/vnd.oci.image.manifest.v1+json");
-            manifest.set("config", descriptor("application/vnd.oci.image.config.v1+json", configDigest, configBytes.length));
-            manifest.putArray("layers")
-                    .add(descriptor("application/vnd.oci.image.layer.v1.tar+gzip", firstDigest, first.length))
-                    .add(descriptor("application/vnd.oci.image.layer.v1.tar+gzip", secondDigest, second.length));
-            byte[] manifestBytes = JSON.writeValueAsBytes(manifest);
-            String manifestDigest = blob(directory, manifestBytes);
-            ObjectNode index = JSON.createObjectNode().put("schemaVersion", 2);
-            ObjectNode entry = descriptor("application/vnd.oci.image.manifest.v1+json", manifestDigest, manifestBytes.length);
-            entry.putObject("annotations").put("org.opencontainers.image.ref.name", tag);
-            index.putArray("manifests").add(entry);
-            Files.write(directory.resolve("index.json"), JSON.writeValueAsBytes(index));
-            Files.writeString(directory.resolve("oci-layout"), "{\"imageLayoutVersion\": \"1.0.0\"}");
-            return new Layout(directory, tag, manifestDigest, List.of(firstDigest, secondDigest));
+            Image image = image(directory, Files.readAllBytes(program), "amd64");
+            writeIndex(directory, tag, image.descriptor());
+            return new Layout(directory, tag, image.manifestDigest(), image.layerDigests());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * hello-go as the linux/amd64 image of a manifest list whose other entry, linux/arm64, has
+     * a program that only prints "wrong platform"; the layout's manifest digest is amd64's.
+     */
+    public static Layout multiPlatform(Path directory, String tag) {
+        try {
+            Image arm = image(directory, "#!/bin/sh\necho wrong platform\n".getBytes(), "arm64");
+            Image amd = image(directory, Files.readAllBytes(Fixtures.goSample("hello")), "amd64");
+            ObjectNode list = JSON.createObjectNode().put("schemaVersion", 2)
+                    .put("mediaType", "application/vnd.oci.image.index.v1+json");
+            list.putArray("manifests").add(onPlatform(arm.descriptor(), "arm64")).add(onPlatform(amd.descriptor(), "amd64"));
+            byte[] listBytes = JSON.writeValueAsBytes(list);
+            writeIndex(directory, tag, descriptor("application/vnd.oci.image.index.v1+json", blob(directory, listBytes),
+                    listBytes.length));
+            return new Layout(directory, tag, amd.manifestDigest(), amd.layerDigests());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private record Image(ObjectNode descriptor, String manifestDigest, List<String> layerDigests) {
+    }
+
+    /** Writes the blobs of one image with {@code function} as its program and returns its manifest's descriptor. */
+    private static Image image(Path directory, byte[] function, String architecture) throws IOException {
+        byte[] first = tarGz(List.of(new Entry("app/", null, null), new Entry("app/function", function, null),
+                new Entry("app/removed.txt", "gone in layer 2\n".getBytes(), null)));
+        byte[] second = tarGz(List.of(new Entry("app/.wh.removed.txt", new byte[0], null),
+                new Entry("app/linked", null, "app/function")));
+        Files.createDirectories(directory.resolve("blobs/sha256"));
+        String firstDigest = blob(directory, first);
+        String secondDigest = blob(directory, second);
+        ObjectNode config = JSON.createObjectNode().put("architecture", architecture).put("os", "linux");
+        ObjectNode runConfig = config.putObject("config");
+        runConfig.putArray("Entrypoint").add("/app/function");
+        runConfig.putArray("Env").add("PATH=/usr/bin:/bin").add("GREETING=from-the-image").add("PORT=1");
+        runConfig.putObject("ExposedPorts").putObject("8080/tcp");
+        runConfig.put("WorkingDir", "/app");
+        ObjectNode rootfs = config.putObject("rootfs").put("type", "layers");
+        rootfs.putArray("diff_ids").add("sha256:" + sha256(gunzip(first))).add("sha256:" + sha256(gunzip(second)));
+        byte[] configBytes = JSON.writeValueAsBytes(config);
+        String configDigest = blob(directory, configBytes);
+        ObjectNode manifest = JSON.createObjectNode().put("schemaVersion", 2)
+                .put("mediaType", "application/vnd.oci.image.manifest.v1+json");
+        manifest.set("config", descriptor("application/vnd.oci.image.config.v1+json", configDigest, configBytes.length));
+        manifest.putArray("layers")
+                .add(descriptor("application/vnd.oci.image.layer.v1.tar+gzip", firstDigest, first.length))
+                .add(descriptor("application/vnd.oci.image.layer.v1.tar+gzip", secondDigest, second.length));
+        byte[] manifestBytes = JSON.writeValueAsBytes(manifest);
+        String manifestDigest = blob(directory, manifestBytes);
+        return new Image(descriptor("application/vnd.oci.image.manifest.v1+json", manifestDigest, manifestBytes.length),
+                manifestDigest, List.of(firstDigest, secondDigest));
+    }
+
+    private static ObjectNode onPlatform(ObjectNode descriptor, String architecture) {
+        ObjectNode entry = descriptor.deepCopy();
+        entry.putObject("platform").put("architecture", architecture).put("os", "linux");
+        return entry;
+    }
+
+    /** The layout's index.json: {@code descriptor} under {@code tag}. */
+    private static void writeIndex(Path directory, String tag, ObjectNode descriptor) throws IOException {
+        ObjectNode index = JSON.createObjectNode().put("schemaVersion", 2);
+        ObjectNode entry = descriptor.deepCopy();
+        entry.putObject("annotations").put("org.opencontainers.image.ref.name", tag);
+        index.putArray("manifests").add(entry);
+        Files.write(directory.resolve("index.json"), JSON.writeValueAsBytes(index));
+        Files.writeString(directory.resolve("oci-layout"), "{\"imageLayoutVersion\": \"1.0.0\"}");
     }
 
     private record Entry(String name, byte[] content, String hardLinkTo) {

@@ -1,6 +1,7 @@
 package dev.edgefaas.testing;
 
 import dev.edgefaas.admin.AdminToken;
+import dev.edgefaas.platform.SampleFunctions;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -44,7 +45,7 @@ public final class ServeProcess implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.addAll(jvmOptions);
-        command.add("-Dedgefaas.functions.dir=" + dev.edgefaas.platform.SampleFunctions.functionsDirectory());
+        command.add("-Dedgefaas.functions.dir=" + SampleFunctions.functionsDirectory());
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add("dev.edgefaas.cli.Main");

@@ -14,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A real platform on ephemeral loopback ports with its own state directory, and a real HTTP
@@ -72,7 +73,7 @@ public final class TestPlatform implements AutoCloseable {
     }
 
     /** A GET sent without waiting for its answer. */
-    public java.util.concurrent.CompletableFuture<HttpResponse<String>> sendAsync(String pathBelowRoot) {
+    public CompletableFuture<HttpResponse<String>> sendAsync(String pathBelowRoot) {
         return http.sendAsync(HttpRequest.newBuilder(gateway(pathBelowRoot)).timeout(Duration.ofSeconds(60)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
     }

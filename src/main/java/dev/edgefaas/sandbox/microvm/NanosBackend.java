@@ -15,11 +15,7 @@ import dev.edgefaas.sandbox.BackendScope;
 import dev.edgefaas.sandbox.HostNeeds;
 import dev.edgefaas.sandbox.PreparedFunction;
 import dev.edgefaas.sandbox.SandboxException;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +33,6 @@ import java.util.Map;
  */
 public final class NanosBackend extends VmBackend<VmBackend.UnikernelHost<NanosToolchain>> {
     public static final String NAME = "nanos";
-    private static final byte[] ELF_MAGIC = {0x7f, 'E', 'L', 'F'};
 
     public NanosBackend(CgroupLayout cgroups, Path cacheRoot, NamespacePool namespaces) {
         super(NAME, BackendScope.rootFileSystems().isolatedOnly("a Nanos instance sits behind NAT in a namespace of its"
@@ -52,29 +47,11 @@ public final class NanosBackend extends VmBackend<VmBackend.UnikernelHost<NanosT
         LaunchSpec launch = manifest.launch();
         if (launch.port() != 0 && launch.port() != GuestNat.PORT) {
             throw new SandboxException("port: a Nanos image listens on " + GuestNat.PORT + " behind its NAT, not "
-                    + launch.port() + "; make the app listen on $PORT, or " + UNIKERNEL_LAUNCH_FIX);
+                    + launch.port() + "; make the app listen on $PORT, or " + UnikernelProgram.LAUNCH_FIX);
         }
-        if (!launch.user().isEmpty()) {
-            throw new SandboxException("user: a Nanos program runs as the unikernel's only user; drop it, or "
-                    + UNIKERNEL_LAUNCH_FIX);
-        }
-        if (!launch.ownCommand()) {
-            return;
-        }
-        String program = launch.command().getFirst();
-        String notElf = "command: Nanos runs an ELF binary given by its absolute path, and " + program
-                + " is not one (a script, or a name to look up on PATH); " + UNIKERNEL_LAUNCH_FIX;
-        if (!program.startsWith("/")) {
-            throw new SandboxException(notElf);
-        }
-        byte[] head = new byte[4];
-        try (InputStream in = Files.newInputStream(rootfs.path().resolve(program.substring(1)))) {
-            if (in.readNBytes(head, 0, 4) != 4 || !Arrays.equals(head, ELF_MAGIC)) {
-                throw new SandboxException(notElf);
-            }
-        } catch (IOException e) {
-            throw new SandboxException("command: " + program + " is not in the function's root file system; give the"
-                    + " program's absolute path inside it");
+        UnikernelProgram.requireNoUser("Nanos", launch);
+        if (launch.ownCommand()) {
+            UnikernelProgram.of("Nanos", manifest, rootfs);
         }
     }
 

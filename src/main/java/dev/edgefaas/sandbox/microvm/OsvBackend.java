@@ -1,6 +1,7 @@
 package dev.edgefaas.sandbox.microvm;
 
 import dev.edgefaas.function.FunctionManifest;
+import dev.edgefaas.function.LaunchSpec;
 import dev.edgefaas.function.Runtime;
 import dev.edgefaas.host.cgroup.CgroupLayout;
 import dev.edgefaas.host.network.NamespacePool;
@@ -20,21 +21,26 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * Runs each instance as an OSv unikernel on QEMU: the function's root file system becomes a
- * rofs disk (its Go entry point replaced by the PIE build beside it), and OSv boots directly
- * with the instance's address, gateway, environment and callback URL on its command line. Tap
- * networking, cgroups, readiness and cleanup are those of {@code qemu-microvm}.
+ * rofs disk (a Go function's entry point replaced by the PIE build beside it; an image's or a
+ * manifest's own program as it is, if it is a dynamically linked PIE), and OSv boots directly
+ * with the instance's address, gateway, environment, working directory and program (its
+ * placeholders filled in) on its command line. Tap networking, cgroups, readiness and cleanup
+ * are those of {@code qemu-microvm}.
  */
 public final class OsvBackend extends VmBackend<VmBackend.UnikernelHost<OsvToolchain>> {
     public static final String NAME = "osv";
+    private static final String STATIC_HANGS = "a static Go binary hangs on OSv";
+    private static final String PIE_BUILD = "CGO_ENABLED=1 go build -buildmode=pie -ldflags '-linkmode external'";
 
     public OsvBackend(CgroupLayout cgroups, Path cacheRoot, NamespacePool namespaces) {
-        super(NAME, BackendScope.rootFileSystems().onlyRuntimes(Set.of(Runtime.GO),
-                "Node.js would need a node built for OSv; deploy a Go function (runtime go)")
-                .entryPointOnly(UNIKERNEL_LAUNCH_FIX), QEMU, cgroups, cacheRoot, namespaces);
+        super(NAME, BackendScope.rootFileSystems().onlyRuntimes(Set.of(Runtime.GO, Runtime.IMAGE),
+                "Node.js would need a node built for OSv; deploy a Go function (runtime go) or an image whose entry"
+                        + " point is a PIE"), QEMU, cgroups, cacheRoot, namespaces);
     }
 
     @Override
@@ -55,21 +61,50 @@ public final class OsvBackend extends VmBackend<VmBackend.UnikernelHost<OsvToolc
 
     @Override
     protected PreparedFunction prepareGuest(UnikernelHost<OsvToolchain> setup, FunctionManifest manifest) {
-        Path pie = manifest.entryPoint().resolveSibling(manifest.entryPoint().getFileName() + RootfsBuilder.PIE_SUFFIX);
-        if (!Files.isRegularFile(pie)) {
-            throw new SandboxException("artifact: osv needs the function as a position-independent executable at " + pie
-                    + " (a static Go binary hangs on OSv): CGO_ENABLED=1 go build -buildmode=pie"
-                    + " -ldflags '-linkmode external'");
-        }
+        LaunchSpec launch = manifest.launch();
+        UnikernelProgram.requireNoUser("OSv", launch);
         RootfsBuilder.Rootfs rootfs = new RootfsBuilder(cacheRoot.resolve("rootfs")).build(manifest);
-        GuestImage image = new OsvImageBuilder(cacheRoot.resolve("osv")).build(manifest, rootfs, pie, setup.toolchain());
+        OsvImageBuilder builder = new OsvImageBuilder(cacheRoot.resolve("osv"));
+        GuestImage image;
+        List<String> program;
+        if (launch.ownCommand()) {
+            requirePie(UnikernelProgram.of("OSv", manifest, rootfs));
+            image = builder.build(manifest, rootfs, Optional.empty(), setup.toolchain());
+            program = launch.argv(List.of());
+        } else {
+            image = builder.build(manifest, rootfs, Optional.of(goPie(manifest)), setup.toolchain());
+            program = launch.argv(rootfs.args());
+        }
         GuestKernel kernel = new GuestKernel(setup.toolchain().loader(), "osv " + setup.toolchain().version(), List.of(),
                 true);
         if (manifest.network() == FunctionManifest.Network.ISOLATED) {
             namespaces.warmUpTaps();
         }
         QemuVmm vmm = new QemuVmm(setup.qemu(), setup.accelerator(), QemuGuest.osv(setup.toolchain(),
-                GuestImageBuilder.environment(manifest), rootfs.args()));
+                GuestImageBuilder.environment(manifest), launch.workdir(), program));
         return function(manifest, vmm, kernel, image);
+    }
+
+    /** A Go function's PIE build, which OSv runs in place of its static entry point. */
+    private static Path goPie(FunctionManifest manifest) {
+        Path pie = manifest.entryPoint().resolveSibling(manifest.entryPoint().getFileName() + RootfsBuilder.PIE_SUFFIX);
+        if (!Files.isRegularFile(pie)) {
+            throw new SandboxException("artifact: osv needs the function as a position-independent executable at " + pie
+                    + " (" + STATIC_HANGS + "): " + PIE_BUILD);
+        }
+        return pie;
+    }
+
+    /** OSv loads a program with its own dynamic linker and libc: a PIE that names an interpreter. */
+    private static void requirePie(UnikernelProgram program) {
+        if (!program.elf().dynamicallyLinked()) {
+            throw new SandboxException("command: " + program.path() + " is statically linked, and OSv runs only"
+                    + " dynamically linked position-independent executables (" + STATIC_HANGS + "); build it as a PIE ("
+                    + PIE_BUILD + "), or " + UnikernelProgram.LAUNCH_FIX);
+        }
+        if (!program.elf().positionIndependent()) {
+            throw new SandboxException("command: " + program.path() + " is not position-independent, and OSv runs only"
+                    + " position-independent executables; link it with -pie, or " + UnikernelProgram.LAUNCH_FIX);
+        }
     }
 }

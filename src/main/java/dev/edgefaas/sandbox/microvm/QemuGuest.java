@@ -1,9 +1,11 @@
 package dev.edgefaas.sandbox.microvm;
 
+import dev.edgefaas.function.LaunchSpec;
 import dev.edgefaas.host.network.GuestNat;
 import dev.edgefaas.image.GuestKernels;
 import dev.edgefaas.image.NanosToolchain;
 import dev.edgefaas.image.OsvToolchain;
+import dev.edgefaas.sandbox.InstanceEnvironment;
 import dev.edgefaas.sandbox.SandboxException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -64,11 +66,17 @@ record QemuGuest(String sandbox, boolean microvm, Boot boot, Function<Vmm.Microv
      * without KVM), its kernel booted directly; every per-instance setting goes on OSv's command
      * line. OSv powers off whatever the program's status, and prints none.
      */
-    static QemuGuest osv(OsvToolchain toolchain, List<String> functionEnvironment, List<String> program) {
+    /** @param workdir the program's working directory; empty for OSv's default, / */
+    static QemuGuest osv(OsvToolchain toolchain, List<String> functionEnvironment, String workdir, List<String> program) {
         List<String> environment = List.copyOf(functionEnvironment);
         List<String> words = List.copyOf(program);
-        return new QemuGuest(OsvBackend.NAME, false, Boot.KERNEL, launch -> osvCommandLine(launch, environment, words),
-                false, List.of(), MicrovmInstance.ExitReport.NONE, Map.of("vmm", "QEMU pc (OSv " + toolchain.version() + ")"));
+        // Refused when the function is deployed, not when an instance starts.
+        environment.forEach(variable -> requireOneWord("env", variable));
+        requireOneWord("workdir", workdir);
+        words.forEach(word -> requireOneWord("command, args", word));
+        return new QemuGuest(OsvBackend.NAME, false, Boot.KERNEL, launch -> osvCommandLine(launch, environment, workdir,
+                words), false, List.of(), MicrovmInstance.ExitReport.NONE,
+                Map.of("vmm", "QEMU pc (OSv " + toolchain.version() + ")"));
     }
 
     /**
@@ -94,21 +102,31 @@ record QemuGuest(String sandbox, boolean microvm, Boot boot, Function<Vmm.Microv
     }
 
     /** OSv's options, then the program: {@code --rootfs=rofs --ip=eth0,IP,MASK --defaultgw=GW --env=K=V ... PROGRAM ARGS}. */
-    static String osvCommandLine(Vmm.MicrovmLaunch launch, List<String> functionEnvironment, List<String> program) {
+    static String osvCommandLine(Vmm.MicrovmLaunch launch, List<String> functionEnvironment, String workdir,
+                                 List<String> program) {
         GuestNetwork network = launch.network();
         List<String> words = new ArrayList<>(List.of("--rootfs=rofs", "--norandom",
                 "--ip=eth0," + network.guestAddress() + "," + network.netmask(), "--defaultgw=" + network.hostAddress()));
         List<String> environment = new ArrayList<>(functionEnvironment);
         environment.addAll(launch.instanceEnvironment());
         for (String variable : environment) {
-            if (variable.indexOf(' ') >= 0) {
-                throw new SandboxException("env: OSv takes the environment on its command line, which cannot hold the"
-                        + " space in '" + variable + "'");
-            }
             words.add("--env=" + variable);
         }
+        if (!workdir.isEmpty()) {
+            words.add("--cwd=" + workdir);
+        }
         words.addAll(GuestKernels.extraArguments());
-        words.addAll(program);
+        // OSv has no init to fill the placeholders in: the command line carries them filled.
+        List<String> argv = LaunchSpec.expand(program, launch.setting(InstanceEnvironment.CALLBACK_URL),
+                Integer.parseInt(launch.setting("PORT")), "0.0.0.0");
+        words.addAll(argv);
         return String.join(" ", words);
+    }
+
+    private static void requireOneWord(String field, String value) {
+        if (value.indexOf(' ') >= 0) {
+            throw new SandboxException(field + ": OSv takes it on its command line, which cannot hold the space in '"
+                    + value + "'");
+        }
     }
 }

@@ -26,9 +26,6 @@ import java.util.Optional;
  */
 abstract class VmBackend<H> extends DeclaredBackend<H> {
     static final String QEMU = "qemu-system-x86_64";
-    /** What a unikernel tells a manifest with its own command, args or port. */
-    static final String UNIKERNEL_LAUNCH_FIX = "run an app with its own command on process, runc, crun, runsc or"
-            + " qemu-microvm";
 
     protected final CgroupLayout cgroups;
     protected final Path cacheRoot;

@@ -53,5 +53,11 @@ interface Vmm {
      */
     record MicrovmLaunch(String id, GuestKernel kernel, GuestImage image, GuestNetwork network, int vcpus,
                          long memoryMib, Path scratch, List<String> instanceEnvironment) {
+        /** The value of one of {@link #instanceEnvironment}, or null if the instance has none of {@code key}. */
+        String setting(String key) {
+            String prefix = key + "=";
+            return instanceEnvironment.stream().filter(line -> line.startsWith(prefix))
+                    .map(line -> line.substring(prefix.length())).findFirst().orElse(null);
+        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.edgefaas.sandbox.microvm;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.edgefaas.host.network.AddressPool;
 import dev.edgefaas.host.network.GuestNat;
@@ -71,7 +72,7 @@ class QemuVmmTest {
     @Test
     void osvBootsItsKernelOnPcWithEveryInstanceSettingOnItsCommandLine() {
         QemuVmm vmm = new QemuVmm("qemu-system-x86_64", TCG, QemuGuest.osv(new OsvToolchain(Path.of("/o"), "0.57"),
-                List.of("HOST=0.0.0.0"), List.of("/app/function.pie")));
+                List.of("HOST=0.0.0.0"), "", List.of("/app/function.pie")));
 
         List<String> arguments = vmm.command(launch(tap()));
 
@@ -82,12 +83,30 @@ class QemuVmmTest {
         assertThat(vmm.probesReadiness()).isFalse();
     }
 
+    @Test
+    void osvRunsAnOwnCommandWithItsPlaceholdersFilledInAndItsWorkingDirectory() {
+        QemuVmm vmm = new QemuVmm("qemu-system-x86_64", TCG, QemuGuest.osv(new OsvToolchain(Path.of("/o"), "0.57"),
+                List.of(), "/srv", List.of("/srv/app", "{callback}", "--listen={host}:{port}")));
+
+        assertThat(append(vmm.command(launch(tap())))).contains("--cwd=/srv")
+                .endsWith("/srv/app http://10.231.0.1:9/ready/fn-1 --listen=0.0.0.0:8080");
+    }
+
+    @Test
+    void osvRefusesASpaceItsCommandLineCannotHoldWhenTheFunctionIsPrepared() {
+        assertThatThrownBy(() -> QemuGuest.osv(new OsvToolchain(Path.of("/o"), "0.57"), List.of("GREETING=hello world"),
+                "", List.of("/app/function.pie"))).hasMessageStartingWith("env: ").hasMessageContaining("'GREETING=hello world'");
+        assertThatThrownBy(() -> QemuGuest.osv(new OsvToolchain(Path.of("/o"), "0.57"), List.of(), "",
+                List.of("/app/function.pie", "two words"))).hasMessageStartingWith("command, args: ");
+    }
+
     private static List<String> linux(Accelerator accelerator, GuestNetwork network) {
         return new QemuVmm("qemu-system-x86_64", accelerator, QemuGuest.linux(accelerator)).command(launch(network));
     }
 
     private static Vmm.MicrovmLaunch launch(GuestNetwork network) {
-        return new Vmm.MicrovmLaunch("fn-1", MINIMAL, IMAGE, network, 1, 512, Path.of("/s"), List.of("PORT=8080"));
+        return new Vmm.MicrovmLaunch("fn-1", MINIMAL, IMAGE, network, 1, 512, Path.of("/s"),
+                List.of("PORT=8080", "EDGEFAAS_CALLBACK_URL=http://10.231.0.1:9/ready/fn-1"));
     }
 
     private static GuestNetwork tap() {
