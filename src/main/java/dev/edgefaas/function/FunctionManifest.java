@@ -20,6 +20,7 @@ import java.util.Map;
  * @param queueTimeout how long a request waits for capacity at {@code maxInstances}
  * @param network      {@code isolated} (own network namespace, where the sandbox has them) or {@code host}
  * @param launch       command, args, port and readiness of an app not written for edgefaas; {@link LaunchSpec#CONTRACT} else
+ * @param snapshot     whether instances may be restored from a snapshot instead of booted
  */
 public record FunctionManifest(
         FunctionName name,
@@ -37,7 +38,21 @@ public record FunctionManifest(
         Duration readyTimeout,
         Duration queueTimeout,
         Network network,
-        LaunchSpec launch) {
+        LaunchSpec launch,
+        Snapshot snapshot) {
+
+    /**
+     * Whether instances start from a snapshot of a booted one where the sandbox can restore one
+     * ({@code auto}, the default) or always boot ({@code off}).
+     */
+    public enum Snapshot {
+        AUTO,
+        OFF;
+
+        public String key() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
 
     /** How an instance is attached to the network. */
     public enum Network {
@@ -90,6 +105,6 @@ public record FunctionManifest(
 
     public FunctionManifest withSandbox(String otherSandbox) {
         return new FunctionManifest(name, runtime, artifact, otherSandbox, keepalive, concurrency, singleUse,
-                minInstances, maxInstances, memoryMib, vcpus, env, readyTimeout, queueTimeout, network, launch);
+                minInstances, maxInstances, memoryMib, vcpus, env, readyTimeout, queueTimeout, network, launch, snapshot);
     }
 }

@@ -20,7 +20,8 @@ import java.util.TreeSet;
 public final class ManifestParser {
     static final Set<String> KEYS = Set.of("name", "runtime", "artifact", "sandbox", "keepalive",
             "concurrency", "single-use", "min-instances", "max-instances", "memory-mib", "vcpus", "env",
-            "ready-timeout", "queue-timeout", "network", "command", "args", "port", "readiness", "workdir", "user", "image");
+            "ready-timeout", "queue-timeout", "network", "command", "args", "port", "readiness", "workdir", "user", "image",
+            "snapshot");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ManifestDefaults defaults;
@@ -66,7 +67,8 @@ public final class ManifestParser {
                 duration(root, "ready-timeout", ManifestDefaults.READY_TIMEOUT, Duration.ofMillis(100)),
                 duration(root, "queue-timeout", ManifestDefaults.QUEUE_TIMEOUT, Duration.ZERO),
                 network(root),
-                LaunchSpecParser.parse(root));
+                LaunchSpecParser.parse(root),
+                snapshot(root));
     }
 
     /** The name a manifest file declares, if any; used when deploying a file. */
@@ -209,6 +211,17 @@ public final class ManifestParser {
             }
         }
         throw new ManifestException("network", "'" + value + "' is not a network mode; use isolated or host");
+    }
+
+    private static FunctionManifest.Snapshot snapshot(ObjectNode root) {
+        String value = text(root, "snapshot", FunctionManifest.Snapshot.AUTO.key());
+        for (FunctionManifest.Snapshot snapshot : FunctionManifest.Snapshot.values()) {
+            if (snapshot.key().equals(value)) {
+                return snapshot;
+            }
+        }
+        throw new ManifestException("snapshot", "'" + value + "' is not a snapshot mode; use auto (restore where the"
+                + " sandbox can) or off (always boot)");
     }
 
     private static Map<String, String> env(ObjectNode root) {

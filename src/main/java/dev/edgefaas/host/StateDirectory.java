@@ -17,18 +17,34 @@ import java.util.stream.Stream;
  * The platform's directory of host state: one record per live instance and each instance's
  * scratch directory. One platform holds it at a time (a file lock the kernel drops if the
  * platform dies), so records whose owner is gone are leftovers to reap.
+ *
+ * <p>Beside it, in memory ({@code /dev/shm}), a directory of its own for what must be fast to
+ * map (guest snapshots): named after this directory, emptied when it is opened, so what a
+ * crashed run left there goes at the next start, and removed when it is closed.
  */
 public final class StateDirectory implements AutoCloseable {
+    private static final Path SHARED_MEMORY = Path.of("/dev/shm");
+
     private final Path root;
     private final Path instances;
+    private final Path inMemory;
     private final FileChannel lockChannel;
     private final FileLock lock;
 
     private StateDirectory(Path root, FileChannel lockChannel, FileLock lock) {
         this.root = root;
         this.instances = root.resolve("instances");
+        this.inMemory = inMemoryFor(root);
         this.lockChannel = lockChannel;
         this.lock = lock;
+    }
+
+    private static Path inMemoryFor(Path root) {
+        Path base = Files.isDirectory(SHARED_MEMORY) ? SHARED_MEMORY : Path.of(System.getProperty("java.io.tmpdir"));
+        String absolute = root.toAbsolutePath().normalize().toString();
+        String readable = absolute.replaceAll("[^A-Za-z0-9]", "_").replaceAll("^_+", "");
+        return base.resolve("edgefaas-" + Integer.toHexString(absolute.hashCode()) + "-"
+                + readable.substring(Math.max(0, readable.length() - 100)));
     }
 
     /** The default location: {@code /run/edgefaas} for root, else a directory of the user's under /tmp. */
@@ -52,7 +68,9 @@ public final class StateDirectory implements AutoCloseable {
                 throw new IllegalStateException("state directory " + root + " is in use by another running edgefaas;"
                         + " stop it, or give this one its own with --state-dir");
             }
-            return new StateDirectory(root, channel, lock);
+            StateDirectory state = new StateDirectory(root, channel, lock);
+            deleteTree(state.inMemory);
+            return state;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open state directory " + root
                     + ": choose a writable one with --state-dir", e);
@@ -61,6 +79,16 @@ public final class StateDirectory implements AutoCloseable {
 
     public Path root() {
         return root;
+    }
+
+    /** A directory of this platform's in memory ({@code /dev/shm}), e.g. {@code snapshots}; made if missing. */
+    public Path inMemory(String name) {
+        Path directory = inMemory.resolve(name);
+        try {
+            return Files.createDirectories(directory);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + directory + ": " + e.getMessage(), e);
+        }
     }
 
     /** Starts the record of a new instance; the backend adds each resource before creating it. */
@@ -137,6 +165,7 @@ public final class StateDirectory implements AutoCloseable {
     @Override
     public void close() {
         try {
+            deleteTree(inMemory);
             lock.release();
             lockChannel.close();
         } catch (IOException e) {

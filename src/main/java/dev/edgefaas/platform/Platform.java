@@ -11,11 +11,11 @@ import dev.edgefaas.gateway.GatewayServer;
 import dev.edgefaas.host.InstanceRecord;
 import dev.edgefaas.host.Reaper;
 import dev.edgefaas.host.Shutdown;
-import dev.edgefaas.image.ArtifactCache;
 import dev.edgefaas.host.StateDirectory;
 import dev.edgefaas.host.cgroup.CgroupLayout;
 import dev.edgefaas.host.network.AddressPool;
 import dev.edgefaas.host.network.NamespacePool;
+import dev.edgefaas.image.ArtifactCache;
 import dev.edgefaas.metrics.PlatformMetrics;
 import dev.edgefaas.sandbox.SandboxBackend;
 import dev.edgefaas.store.FunctionDeployer;
@@ -26,8 +26,8 @@ import io.helidon.common.tls.Tls;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -185,6 +185,11 @@ public final class Platform implements AutoCloseable {
 
     public int adminPort() {
         return server.adminPort();
+    }
+
+    /** Where this run keeps a directory in memory, e.g. {@code snapshots} (see {@link StateDirectory#inMemory}). */
+    public Path inMemory(String name) {
+        return state.inMemory(name);
     }
 
     /** What the names of this run's network namespaces, links and firewall chain start with. */

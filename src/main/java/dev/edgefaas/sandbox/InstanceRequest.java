@@ -27,6 +27,15 @@ public record InstanceRequest(
         Objects.requireNonNull(scratch, "scratch");
     }
 
+    /**
+     * This request with a readiness of its own, for a second attempt at the same instance (a boot
+     * after a failed restore) that the first attempt's end must not decide. Only for instances
+     * that are probed: a callback still goes to the original.
+     */
+    public InstanceRequest withFreshReadiness() {
+        return new InstanceRequest(instanceId, callbackPort, new Readiness(), phases, record, scratch);
+    }
+
     /** The URL the instance must {@code GET} once it listens, via the host address it can reach. */
     public URI callbackUrl(String hostAddress) {
         return URI.create("http://" + hostAddress + ":" + callbackPort + "/ready/" + instanceId);

@@ -19,10 +19,17 @@ public final class GuestNat {
     private GuestNat() {
     }
 
+    /**
+     * The tap's own address, the same in every namespace: a guest restored from a snapshot has the
+     * gateway's in its ARP cache and keeps sending there.
+     */
+    public static final String GATEWAY_MAC = "02:ed:fa:a5:00:01";
+
     /** {@code ip -n NS -batch} commands that make the tap. */
     static List<String> tapCommands() {
         return List.of(
                 "tuntap add " + TAP + " mode tap",
+                "link set " + TAP + " address " + GATEWAY_MAC,
                 "addr add " + GATEWAY + "/30 dev " + TAP,
                 "link set " + TAP + " up");
     }

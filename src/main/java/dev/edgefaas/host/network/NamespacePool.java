@@ -65,6 +65,11 @@ public final class NamespacePool implements AutoCloseable {
         this.firewall = new HostFirewall(namePrefix());
     }
 
+    /** The state directory the pool records into; backends keep their in-memory files beside it. */
+    public StateDirectory state() {
+        return state;
+    }
+
     /**
      * A ready namespace for one instance whose callback goes to {@code callbackPort}; made now
      * if none is waiting. The first call installs the firewall that lets instances reach that

@@ -11,6 +11,8 @@ import java.io.RandomAccessFile;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -26,6 +28,7 @@ import java.util.regex.Pattern;
  */
 final class MicrovmInstance extends ProcessBackedInstance {
     private static final long STOP_WAIT_MILLIS = 2_000;
+    private static final long SETTLE_WINDOW_MILLIS = 50;
     private static final Pattern FUNCTION_EXIT = Pattern.compile("edgefaas-init: function exited with status (\\d+)");
     /**
      * What a guest prints when the function outgrows the VM's memory, which is its limit: the
@@ -108,6 +111,37 @@ final class MicrovmInstance extends ProcessBackedInstance {
         } catch (IOException e) {
             return "";
         }
+    }
+
+    /**
+     * Waits until the VMM has used less than a tenth of a CPU over a 50 ms window (its cgroup's
+     * count, in microseconds; the process's own is in 10 ms ticks), at most {@code patience}: a
+     * guest just ready may still be finishing its start, which a snapshot would catch halfway.
+     */
+    void awaitSettled(Duration patience) throws InterruptedException {
+        long deadline = System.nanoTime() + patience.toNanos();
+        long before = cpuNanos();
+        while (System.nanoTime() < deadline && process.isAlive()) {
+            Thread.sleep(SETTLE_WINDOW_MILLIS);
+            long now = cpuNanos();
+            if (now - before < TimeUnit.MILLISECONDS.toNanos(SETTLE_WINDOW_MILLIS) / 10) {
+                return;
+            }
+            before = now;
+        }
+    }
+
+    private long cpuNanos() {
+        return group != null ? group.cpuUsage().toNanos()
+                : process.toHandle().info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+    }
+
+    /**
+     * Saves the running guest to {@code state} through {@code vmm} (its RAM is in its memory file
+     * already); returns when its clocks stopped.
+     */
+    Instant saveSnapshot(Vmm vmm, Path state) throws IOException {
+        return vmm.saveSnapshot(scratch, process, state);
     }
 
     /** Stops the VMM, then removes its cgroup and network, each whatever the one before did. */

@@ -1,9 +1,15 @@
 package dev.edgefaas.sandbox.microvm;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.edgefaas.host.network.GuestNat;
 import dev.edgefaas.host.network.InstanceNetwork;
 import dev.edgefaas.host.network.NamespacePool;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +23,9 @@ import java.util.Map;
  */
 final class QemuVmm implements Vmm {
     private static final String QMP_SOCKET = "qmp.sock";
+    private static final String RAM_ID = "ram0";
+    /** How long QEMU may take to listen on QMP, to save a guest or to restore one. */
+    private static final Duration QMP_TIMEOUT = Duration.ofSeconds(30);
 
     private final String qemu;
     private final Accelerator accelerator;
@@ -55,8 +64,18 @@ final class QemuVmm implements Vmm {
         if (guest.sharedAddress()) {
             arguments.addAll(List.of("ip", "netns", "exec", network.link().name()));
         }
-        arguments.addAll(List.of(qemu, "-name", "edgefaas-" + launch.id(), "-M", machine(launch)));
+        GuestMemory memory = launch.memory();
+        arguments.addAll(List.of(qemu, "-name", "edgefaas-" + launch.id(), "-M", machine(launch)
+                + (memory.file() != null ? ",memory-backend=" + RAM_ID : "")));
         arguments.addAll(accelerator.qemuArguments());
+        if (memory.file() != null) {
+            // share=on: the saving guest's RAM is the file; share=off: a clone's writes stay its own.
+            arguments.addAll(List.of("-object", "memory-backend-file,id=" + RAM_ID + ",size=" + launch.memoryMib()
+                    + "M,mem-path=" + memory.file() + ",share=" + (memory.restore() ? "off" : "on")));
+        }
+        if (memory.restore()) {
+            arguments.addAll(List.of("-incoming", "defer"));
+        }
         arguments.addAll(List.of(
                 "-m", launch.memoryMib() + "M", "-smp", Integer.toString(launch.vcpus()),
                 "-nodefaults", "-no-user-config", "-display", "none", "-no-reboot",
@@ -103,6 +122,93 @@ final class QemuVmm implements Vmm {
     @Override
     public void requestStop(Path scratch, Process process) {
         QmpClient.quit(scratch.resolve(QMP_SOCKET));
+    }
+
+    /** Guests that every clone can share, address included: those behind a namespace of their own. */
+    @Override
+    public boolean snapshots() {
+        return guest.sharedAddress();
+    }
+
+    /**
+     * Stops the guest and migrates its devices' state to {@code state}; with {@code
+     * x-ignore-shared} its RAM, in the shared memory file, is not copied. QEMU is paused after.
+     * The state must be one whose clocks a restore can set ({@link SnapshotClock}).
+     */
+    @Override
+    public Instant saveSnapshot(Path scratch, Process process, Path state) throws IOException {
+        try (QmpSession qmp = QmpSession.open(scratch.resolve(QMP_SOCKET), QMP_TIMEOUT, process)) {
+            ignoreSharedMemory(qmp);
+            Instant stopped = Instant.now();
+            qmp.execute("stop", null);
+            qmp.execute("migrate", QmpSession.arguments().put("uri", "exec:cat > " + state));
+            awaitMigration(qmp, process, "saving");
+            SnapshotClock.locate(Files.readAllBytes(state));
+            quit(qmp);
+            return stopped;
+        }
+    }
+
+    /**
+     * Feeds {@code state}, its clocks moved on by {@code waited}, to a QEMU waiting with {@code
+     * -incoming defer}, and runs the guest once it is loaded.
+     */
+    @Override
+    public void awaitRestore(Path scratch, Process process, Path state, Duration waited) throws IOException {
+        byte[] saved = Files.readAllBytes(state);
+        Path advanced = Files.write(scratch.resolve("state"), SnapshotClock.locate(saved).advanced(saved, waited));
+        try (QmpSession qmp = QmpSession.open(scratch.resolve(QMP_SOCKET), QMP_TIMEOUT, process)) {
+            ignoreSharedMemory(qmp);
+            qmp.execute("migrate-incoming", QmpSession.arguments().put("uri", "exec:cat " + advanced));
+            awaitMigration(qmp, process, "restoring");
+            // The guest was saved stopped, so it is loaded paused.
+            qmp.execute("cont", null);
+        } finally {
+            Files.deleteIfExists(advanced);
+        }
+    }
+
+    /** Ends QEMU on this session: a second connection for the quit can wait unaccepted while this one closes. */
+    private static void quit(QmpSession qmp) {
+        try {
+            qmp.execute("quit", null);
+        } catch (IOException closedBeforeAnswering) {
+            // QEMU may exit before its answer is out: that is the quit.
+        }
+    }
+
+    private static void ignoreSharedMemory(QmpSession qmp) throws IOException {
+        ObjectNode arguments = QmpSession.arguments();
+        arguments.putArray("capabilities").addObject().put("capability", "x-ignore-shared").put("state", true);
+        qmp.execute("migrate-set-capabilities", arguments);
+    }
+
+    private static void awaitMigration(QmpSession qmp, Process process, String what) throws IOException {
+        long deadline = System.nanoTime() + QMP_TIMEOUT.toNanos();
+        for (long pause = 1; ; pause = Math.min(pause * 2, 5)) {
+            JsonNode migration = qmp.execute("query-migrate", null);
+            String status = migration.path("status").asText();
+            if (status.equals("completed")) {
+                return;
+            }
+            if (status.equals("failed") || status.equals("cancelled")) {
+                throw new IOException(what + " " + status + ": " + migration.path("error-desc").asText("no reason given"));
+            }
+            pauseOrFail(process, deadline, pause, what);
+        }
+    }
+
+    private static void pauseOrFail(Process process, long deadline, long pauseMillis, String what) throws IOException {
+        if (!process.isAlive() || System.nanoTime() > deadline) {
+            throw new IOException(what + " did not finish within " + QMP_TIMEOUT.toMillis() + " ms"
+                    + (process.isAlive() ? "" : " (QEMU exited)"));
+        }
+        try {
+            Thread.sleep(pauseMillis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while " + what, e);
+        }
     }
 
     @Override

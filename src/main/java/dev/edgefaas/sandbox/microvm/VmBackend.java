@@ -15,6 +15,7 @@ import dev.edgefaas.sandbox.PreparedFunction;
 import dev.edgefaas.sandbox.SandboxException;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What every backend that boots guests shares: root, writable cgroups and a VMM on the host;
@@ -26,6 +27,7 @@ import java.util.Optional;
  */
 abstract class VmBackend<H> extends DeclaredBackend<H> {
     static final String QEMU = "qemu-system-x86_64";
+    private static final AtomicLong SNAPSHOT_SERIAL = new AtomicLong();
 
     protected final CgroupLayout cgroups;
     protected final Path cacheRoot;
@@ -81,9 +83,19 @@ abstract class VmBackend<H> extends DeclaredBackend<H> {
         return prepareGuest(host, manifest);
     }
 
-    /** A function whose instances {@code vmm} boots from {@code kernel} and {@code image}. */
+    /**
+     * A function whose instances {@code vmm} boots from {@code kernel} and {@code image}, or
+     * restores from a snapshot of its own where the VMM can and the manifest lets it.
+     */
     final MicrovmFunction function(FunctionManifest manifest, Vmm vmm, GuestKernel kernel, GuestImage image) {
-        return new MicrovmFunction(manifest, vmm, kernel, image, cgroups, namespaces);
+        GuestSnapshot snapshot = null;
+        if (vmm.snapshots() && manifest.snapshot() == FunctionManifest.Snapshot.AUTO) {
+            // A directory per prepared version: a redeploy of the same content never restores the old one's.
+            String version = manifest.name().value() + "-" + image.digest().substring(0, 12);
+            snapshot = new GuestSnapshot(namespaces.state().inMemory("snapshots")
+                    .resolve(version + "-" + SNAPSHOT_SERIAL.incrementAndGet()), version);
+        }
+        return new MicrovmFunction(manifest, vmm, kernel, image, cgroups, namespaces, snapshot);
     }
 
     /** Kills the VMM if it is still the recorded process, and removes the instance's cgroup. */

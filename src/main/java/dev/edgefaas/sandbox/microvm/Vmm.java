@@ -6,6 +6,8 @@ import dev.edgefaas.image.GuestImage;
 import dev.edgefaas.image.GuestKernel;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -46,13 +48,54 @@ interface Vmm {
     /** Facts for instance details: the VMM and its accelerator. */
     Map<String, String> details();
 
+    /** Whether this VMM saves and restores snapshots of its guests ({@link #saveSnapshot}, {@link #awaitRestore}). */
+    default boolean snapshots() {
+        return false;
+    }
+
+    /**
+     * Saves the running guest of {@code process} (booted with {@link GuestMemory#saving}) to
+     * {@code state}, its RAM staying in the memory file; the guest is stopped after.
+     *
+     * @return when the guest's clocks stopped
+     */
+    default Instant saveSnapshot(Path scratch, Process process, Path state) throws IOException {
+        throw new UnsupportedOperationException(sandbox() + " saves no snapshots");
+    }
+
+    /**
+     * Feeds {@code state} to the VMM of {@code process} (started with {@link GuestMemory#restoring})
+     * and waits until its guest runs, its clocks {@code waited} later than when they stopped.
+     */
+    default void awaitRestore(Path scratch, Process process, Path state, Duration waited) throws IOException {
+        throw new UnsupportedOperationException(sandbox() + " restores no snapshots");
+    }
+
+    /**
+     * Where a guest's RAM is: anonymous memory for a plain boot; a file in memory that the guest
+     * writes through to, for the boot a snapshot is saved from; or that file mapped copy-on-write,
+     * for a clone restored from it, which shares every page it has not written with the others.
+     */
+    record GuestMemory(Path file, boolean restore) {
+        static final GuestMemory ANONYMOUS = new GuestMemory(null, false);
+
+        static GuestMemory saving(Path file) {
+            return new GuestMemory(file, false);
+        }
+
+        static GuestMemory restoring(Path file) {
+            return new GuestMemory(file, true);
+        }
+    }
+
     /**
      * One guest to boot.
      *
      * @param instanceEnvironment KEY=VALUE settings of this instance, passed on the kernel command line
+     * @param memory              where the guest's RAM is
      */
     record MicrovmLaunch(String id, GuestKernel kernel, GuestImage image, GuestNetwork network, int vcpus,
-                         long memoryMib, Path scratch, List<String> instanceEnvironment) {
+                         long memoryMib, Path scratch, List<String> instanceEnvironment, GuestMemory memory) {
         /** The value of one of {@link #instanceEnvironment}, or null if the instance has none of {@code key}. */
         String setting(String key) {
             String prefix = key + "=";

@@ -138,6 +138,7 @@ class FirecrackerConfigTest {
         GuestKernel kernel = new GuestKernel(Path.of("/cache/kernel/minimal/vmlinux"), "minimal", List.of(), false);
         GuestImage image = new GuestImage(Path.of("/cache/guest/fn/initramfs.cpio"), Path.of("/cache/guest/fn/rootfs.ext4"), "ab");
         return new Vmm.MicrovmLaunch("fn-1", kernel, image, new GuestNetwork(tap, 0, 8080), 1, 512, Path.of("/tmp/fn-1"),
-                List.of("PORT=8080", "EDGEFAAS_INSTANCE_ID=fn-1", "EDGEFAAS_CALLBACK_URL=http://10.230.0.1:9000/ready/fn-1"));
+                List.of("PORT=8080", "EDGEFAAS_INSTANCE_ID=fn-1", "EDGEFAAS_CALLBACK_URL=http://10.230.0.1:9000/ready/fn-1"),
+                Vmm.GuestMemory.ANONYMOUS);
     }
 }

@@ -106,7 +106,7 @@ class QemuVmmTest {
 
     private static Vmm.MicrovmLaunch launch(GuestNetwork network) {
         return new Vmm.MicrovmLaunch("fn-1", MINIMAL, IMAGE, network, 1, 512, Path.of("/s"),
-                List.of("PORT=8080", "EDGEFAAS_CALLBACK_URL=http://10.231.0.1:9/ready/fn-1"));
+                List.of("PORT=8080", "EDGEFAAS_CALLBACK_URL=http://10.231.0.1:9/ready/fn-1"), Vmm.GuestMemory.ANONYMOUS);
     }
 
     private static GuestNetwork tap() {

@@ -1,0 +1,118 @@
+package dev.edgefaas.sandbox.microvm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * A conversation with QEMU's machine protocol (QMP) that waits for each answer, for the steps
+ * of saving and restoring a snapshot, which must happen in order and whose failures matter.
+ * QEMU's events between answers are skipped. The caller bounds the wait: QEMU's socket is
+ * opened with a deadline, and {@link #close} ends a conversation with a hung QEMU.
+ */
+final class QmpSession implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final SocketChannel channel;
+    private final BufferedReader in;
+    private final OutputStream out;
+
+    private QmpSession(SocketChannel channel) {
+        this.channel = channel;
+        this.in = new BufferedReader(new InputStreamReader(Channels.newInputStream(channel), StandardCharsets.UTF_8));
+        this.out = Channels.newOutputStream(channel);
+    }
+
+    /**
+     * Connects to the QMP socket QEMU makes at {@code socket} once it has started, waiting up to
+     * {@code timeout} for it, and leaves capabilities negotiation.
+     *
+     * @throws IOException if QEMU did not listen in time or the greeting is not QMP's
+     */
+    static QmpSession open(Path socket, Duration timeout, Process qemu) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long pauseMillis = 1;
+        while (true) {
+            try {
+                SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket));
+                QmpSession session = new QmpSession(channel);
+                JsonNode greeting = session.read();
+                if (!greeting.has("QMP")) {
+                    session.close();
+                    throw new IOException("QEMU's socket " + socket + " did not greet with QMP: " + greeting);
+                }
+                session.execute("qmp_capabilities", null);
+                return session;
+            } catch (IOException notYet) {
+                if (!qemu.isAlive() || System.nanoTime() > deadline) {
+                    throw new IOException("QEMU's QMP socket " + socket + " did not answer within " + timeout.toMillis()
+                            + " ms" + (qemu.isAlive() ? "" : " (QEMU exited)") + ": " + notYet.getMessage(), notYet);
+                }
+            }
+            try {
+                Thread.sleep(pauseMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for QEMU's QMP socket", e);
+            }
+            pauseMillis = Math.min(pauseMillis * 2, 10);
+        }
+    }
+
+    /**
+     * Runs {@code command} with {@code arguments} (null for none) and returns its answer's
+     * {@code return}.
+     *
+     * @throws IOException if QEMU answers with an error (its description is the message) or the socket fails
+     */
+    JsonNode execute(String command, ObjectNode arguments) throws IOException {
+        ObjectNode request = JSON.createObjectNode().put("execute", command);
+        if (arguments != null) {
+            request.set("arguments", arguments);
+        }
+        out.write((JSON.writeValueAsString(request) + "\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        while (true) {
+            JsonNode answer = read();
+            if (answer.has("return")) {
+                return answer.get("return");
+            }
+            if (answer.has("error")) {
+                throw new IOException(command + ": " + answer.path("error").path("desc").asText(answer.toString()));
+            }
+            // An event ({"event": ...}): not the answer.
+        }
+    }
+
+    /** A new argument object for {@link #execute}. */
+    static ObjectNode arguments() {
+        return JSON.createObjectNode();
+    }
+
+    private JsonNode read() throws IOException {
+        String line = in.readLine();
+        if (line == null) {
+            throw new IOException("QEMU closed its QMP socket");
+        }
+        return JSON.readTree(line);
+    }
+
+    @Override
+    public void close() {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // closing a socket to a QEMU that is gone: nothing to do
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package dev.edgefaas.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.edgefaas.dispatcher.InstanceView;
+import dev.edgefaas.platform.SandboxCatalog;
+import dev.edgefaas.testing.TestPlatform;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Instances restored from a snapshot of a booted guest, on every VM sandbox that restores them:
+ * the first start saves the snapshot and every instance is a clone of it, each answering on its
+ * own, with the host's time; {@code "snapshot": "off"} boots; the files go with the version.
+ */
+class SnapshotRestoreTest {
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private TestPlatform platform;
+
+    @AfterEach
+    void close() {
+        if (platform != null) {
+            platform.close();
+        }
+    }
+
+    private void platform(String sandbox) {
+        Availability availability = SandboxCatalog.probeOnly().get(sandbox).probe();
+        Assumptions.assumeTrue(availability.usable(), () -> sandbox + " cannot run here: " + availability.summary());
+        platform = new TestPlatform(sandbox);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"nanos"})
+    void twoClonesOfOneSnapshotAnswerEachOnItsOwn(String sandbox) throws Exception {
+        platform(sandbox);
+        platform.deploySample("hello-go", "hello", "\"min-instances\": 2, \"max-instances\": 2");
+        await().atMost(Duration.ofSeconds(60)).until(() -> ready(platform.instances("hello")).size() == 2);
+
+        List<InstanceView> clones = ready(platform.instances("hello"));
+        assertThat(clones).allSatisfy(clone ->
+                assertThat(clone.details().get("start")).startsWith("restored from the snapshot of hello-"));
+        for (InstanceView clone : clones) {
+            assertThat(direct(clone).body()).as(clone.id()).isEqualTo("hello\n");
+        }
+        // One clone gone, the other still answers: they share pages of memory, nothing else.
+        ProcessHandle.of(clones.getFirst().pid().orElseThrow()).orElseThrow().destroyForcibly();
+        assertThat(direct(clones.get(1)).body()).isEqualTo("hello\n");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"nanos"})
+    void aRestoredGuestTellsTheHostsTimeNotTheSnapshots(String sandbox) throws Exception {
+        platform(sandbox);
+        platform.deploySample("hello-go", "first", "\"keepalive\": \"0s\"");
+        assertThat(platform.get("/function/first/").statusCode()).isEqualTo(200);
+        // The snapshot was saved during that first start; a clone restored seconds later must not be behind.
+        await().atMost(Duration.ofSeconds(30)).until(() -> platform.instances("first").isEmpty());
+        Instant before = Instant.now().minusSeconds(1);
+
+        HttpResponse<String> restored = platform.get("/function/first/");
+        Instant after = Instant.now().plusSeconds(1);
+
+        assertThat(platform.instances("first")).singleElement().satisfies(clone ->
+                assertThat(clone.details().get("start")).startsWith("restored"));
+        Instant guestTime = ZonedDateTime.parse(restored.headers().firstValue("Date").orElseThrow(),
+                DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+        assertThat(guestTime).isBetween(before.truncatedTo(ChronoUnit.SECONDS), after);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"nanos"})
+    void snapshotOffBootsAndARemovedVersionTakesItsSnapshotWithIt(String sandbox) throws Exception {
+        platform(sandbox);
+        platform.deploySample("hello-go", "booted", "\"snapshot\": \"off\"");
+        platform.deploySample("hello-go", "restored", "");
+        assertThat(platform.get("/function/booted/").body()).isEqualTo("hello\n");
+        assertThat(platform.get("/function/restored/").body()).isEqualTo("hello\n");
+
+        assertThat(platform.instances("booted").getFirst().details().get("start")).isEqualTo("booted");
+        assertThat(snapshots()).singleElement().satisfies(name -> assertThat(name).startsWith("restored-"));
+        platform.platform().dispatcher().remove("restored", Duration.ofSeconds(5));
+        assertThat(snapshots()).isEmpty();
+    }
+
+    private List<String> snapshots() throws Exception {
+        Path directory = platform.platform().inMemory("snapshots");
+        try (Stream<Path> entries = Files.list(directory)) {
+            return entries.map(p -> p.getFileName().toString()).toList();
+        }
+    }
+
+    private static List<InstanceView> ready(List<InstanceView> instances) {
+        return instances.stream().filter(i -> i.state().equals("ready")).toList();
+    }
+
+    private HttpResponse<String> direct(InstanceView instance) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(instance.endpoint() + "/")).timeout(Duration.ofSeconds(10))
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
