@@ -44,6 +44,11 @@ public record LaunchSpec(List<String> command, List<String> args, int port, Read
         return argv;
     }
 
+    /** Whether the app is told the readiness URL on its command line ({@code {callback}}), so must be able to reach it. */
+    public boolean passesCallbackUrl() {
+        return argv(List.of()).stream().anyMatch(argument -> argument.contains("{callback}"));
+    }
+
     /** Whether the command is the manifest's own rather than the runtime's launch of the entry point. */
     public boolean ownCommand() {
         return !command.isEmpty();

@@ -15,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -43,17 +44,43 @@ abstract class IsolationTest {
 
     @Test
     void anInstanceReachesNeitherAnotherFunctionNorTheManagementApiNorOtherHostPorts() throws Exception {
-        platform.deploySample("hello-go", "target", "");
+        assertReachesOnly("", behindNatByDefault());
+    }
+
+    /** Where instances go behind a NAT for their snapshot by default, those that boot on a tap of their own are isolated too. */
+    @Test
+    void anInstanceThatBootsWithoutASnapshotReachesNothingElseEither() throws Exception {
+        Assumptions.assumeTrue(behindNatByDefault() && !alwaysBehindNat(), "instances of " + sandbox() + " have one network");
+        assertReachesOnly("\"snapshot\": \"off\"", false);
+    }
+
+    /**
+     * Whether instances of this sandbox sit behind a namespace's NAT unless told otherwise, as
+     * those restored from a snapshot do: they reach nothing at all, only their own port.
+     */
+    boolean behindNatByDefault() {
+        return false;
+    }
+
+    /** Whether they always do (Nanos, whose image fixes the address). */
+    boolean alwaysBehindNat() {
+        return false;
+    }
+
+    private void assertReachesOnly(String overrides, boolean behindNat) throws Exception {
+        platform.deploySample("hello-go", "target", overrides);
         platform.get("/function/target/");
         URI target = URI.create(platform.instances("target").getFirst().endpoint());
-        platform.deploy("prober", prober(""));
+        platform.deploy("prober", prober(overrides));
         platform.get("/function/prober/");
         String linkHost = hostSideOf(URI.create(platform.instances("prober").getFirst().endpoint()).getHost());
         int admin = platform.platform().adminPort();
 
         try (ServerSocket hostPort = new ServerSocket(0, 50, InetAddress.getByName("0.0.0.0"))) {
-            // The one thing it may reach: proves the probe can connect at all.
-            assertThat(probe(reachable(linkHost))).isEqualTo("connected");
+            // The one thing it may reach: proves the probe can connect at all. Behind a NAT, that is
+            // its own port; else the callback port on its link's host end.
+            assertThat(probe(behindNat ? "127.0.0.1:8080" : linkHost + ":" + platform.platform().callbackPort()))
+                    .isEqualTo("connected");
 
             assertThat(probe(target.getHost() + ":" + target.getPort())).startsWith("blocked");
             assertThat(probe(linkHost + ":" + admin)).startsWith("blocked");
@@ -121,14 +148,6 @@ abstract class IsolationTest {
     private String prober(String overrides) {
         return runsNode() ? Fixtures.nodeManifest(Fixtures.nodeFixture("prober.js"), overrides)
                 : Fixtures.goManifest(Fixtures.goFixture("prober"), overrides);
-    }
-
-    /**
-     * What an instance may reach, as HOST:PORT: the callback port on its link's host end. A
-     * sandbox whose instances call nothing back overrides this with something of their own.
-     */
-    String reachable(String linkHost) {
-        return linkHost + ":" + platform.platform().callbackPort();
     }
 
     private String probe(String hostAndPort) {

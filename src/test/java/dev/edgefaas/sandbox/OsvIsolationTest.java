@@ -15,4 +15,9 @@ class OsvIsolationTest extends IsolationTest {
     boolean diagnosesOutOfMemory() {
         return false;
     }
+
+    @Override
+    boolean behindNatByDefault() {
+        return true;
+    }
 }

@@ -5,4 +5,9 @@ class QemuMicrovmIsolationTest extends IsolationTest {
     String sandbox() {
         return "qemu-microvm";
     }
+
+    @Override
+    boolean behindNatByDefault() {
+        return true;
+    }
 }

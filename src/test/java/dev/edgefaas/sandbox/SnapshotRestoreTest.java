@@ -47,7 +47,7 @@ class SnapshotRestoreTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"nanos"})
+    @ValueSource(strings = {"nanos", "osv", "qemu-microvm"})
     void twoClonesOfOneSnapshotAnswerEachOnItsOwn(String sandbox) throws Exception {
         platform(sandbox);
         platform.deploySample("hello-go", "hello", "\"min-instances\": 2, \"max-instances\": 2");
@@ -65,7 +65,7 @@ class SnapshotRestoreTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"nanos"})
+    @ValueSource(strings = {"nanos", "osv", "qemu-microvm"})
     void aRestoredGuestTellsTheHostsTimeNotTheSnapshots(String sandbox) throws Exception {
         platform(sandbox);
         platform.deploySample("hello-go", "first", "\"keepalive\": \"0s\"");
@@ -85,7 +85,7 @@ class SnapshotRestoreTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"nanos"})
+    @ValueSource(strings = {"nanos", "osv", "qemu-microvm"})
     void snapshotOffBootsAndARemovedVersionTakesItsSnapshotWithIt(String sandbox) throws Exception {
         platform(sandbox);
         platform.deploySample("hello-go", "booted", "\"snapshot\": \"off\"");

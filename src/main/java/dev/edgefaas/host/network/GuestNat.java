@@ -39,7 +39,10 @@ public final class GuestNat {
         return String.join("\n",
                 "*nat",
                 ":PREROUTING ACCEPT [0:0]",
+                ":POSTROUTING ACCEPT [0:0]",
                 "-A PREROUTING -i eth0 -p tcp --dport " + PORT + " -j DNAT --to-destination " + GUEST + ":" + PORT,
+                // From the tap's own address: a guest needs no route beyond its link (Linux's init adds none).
+                "-A POSTROUTING -o " + TAP + " -j SNAT --to-source " + GATEWAY,
                 "COMMIT",
                 "*filter",
                 ":INPUT ACCEPT [0:0]",

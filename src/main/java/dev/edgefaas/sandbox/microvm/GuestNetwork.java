@@ -19,17 +19,22 @@ record GuestNetwork(InstanceNetwork link, int loopbackPort, int guestPort) {
     private static final String USER_GUEST = "10.0.2.15";
     private static final String USER_HOST = "10.0.2.2";
 
+    /** The guest's own address, as it is configured with: behind a namespace's NAT, the one every such guest has. */
     String guestAddress() {
-        return link != null ? link.instanceAddress() : USER_GUEST;
+        return behindNat() ? GuestNat.GUEST : link != null ? link.instanceAddress() : USER_GUEST;
     }
 
-    /** The address the guest calls back to. */
+    /** The guest's gateway: the address it calls back to where it can. */
     String hostAddress() {
-        return link != null ? link.hostAddress() : USER_HOST;
+        return behindNat() ? GuestNat.GATEWAY : link != null ? link.hostAddress() : USER_HOST;
     }
 
     String netmask() {
-        return link != null ? link.netmask() : "255.255.255.0";
+        return behindNat() ? GuestNat.NETMASK : link != null ? link.netmask() : "255.255.255.0";
+    }
+
+    private boolean behindNat() {
+        return link != null && !link.tap();
     }
 
     /** The kernel's {@code ip=} value: client::gateway:netmask::device:autoconf. */

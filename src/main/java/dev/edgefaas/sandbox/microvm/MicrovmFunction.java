@@ -93,7 +93,8 @@ record MicrovmFunction(FunctionManifest manifest, Vmm vmm, GuestKernel kernel, G
             int vcpus = (int) Math.ceil(manifest.vcpus());
             List<String> command = vmm.command(new Vmm.MicrovmLaunch(id, kernel, image, network, vcpus,
                     manifest.memoryMib(), request.scratch(), InstanceEnvironment.lines(InstanceEnvironment.ofInstance(id,
-                            guestPort, request.callbackUrl(network.hostAddress()))), memory));
+                            guestPort, vmm.probesReadiness() ? null : request.callbackUrl(network.hostAddress()))),
+                    memory));
             Path console = request.scratch().resolve("console.log");
             Process process = start.spawn(new ProcessBuilder(JoinCgroupsThenExec.wrap(group.procsFiles(), command)),
                     console);

@@ -77,11 +77,10 @@ public final class OsvBackend extends VmBackend<VmBackend.UnikernelHost<OsvToolc
         }
         GuestKernel kernel = new GuestKernel(setup.toolchain().loader(), "osv " + setup.toolchain().version(), List.of(),
                 true);
-        if (manifest.network() == FunctionManifest.Network.ISOLATED) {
-            namespaces.warmUpTaps();
-        }
+        boolean behindNat = behindNat(manifest);
+        warmUpNetwork(manifest, behindNat);
         QemuVmm vmm = new QemuVmm(setup.qemu(), setup.accelerator(), QemuGuest.osv(setup.toolchain(),
-                GuestImageBuilder.environment(manifest), launch.workdir(), program));
+                GuestImageBuilder.environment(manifest), launch.workdir(), program, behindNat));
         return function(manifest, vmm, kernel, image);
     }
 

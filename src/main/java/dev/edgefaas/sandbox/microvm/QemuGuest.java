@@ -41,10 +41,16 @@ record QemuGuest(String sandbox, boolean microvm, Boot boot, Function<Vmm.Microv
         details = Map.copyOf(details);
     }
 
-    /** A Linux guest on {@code -M microvm}: kernel and initramfs booted directly, settings on the kernel command line. */
-    static QemuGuest linux(Accelerator accelerator) {
+    /**
+     * A Linux guest on {@code -M microvm}: kernel and initramfs booted directly, settings on the
+     * kernel command line.
+     *
+     * @param behindNat every guest has the same address in a namespace of its own (so that clones
+     *                  of a snapshot can share it), and is probed; else a tap and a callback
+     */
+    static QemuGuest linux(Accelerator accelerator, boolean behindNat) {
         return new QemuGuest(QemuMicrovmBackend.NAME, true, Boot.KERNEL_AND_INITRAMFS,
-                launch -> linuxCommandLine(launch, accelerator), false, List.of("virtio-rng-device"),
+                launch -> linuxCommandLine(launch, accelerator), behindNat, List.of("virtio-rng-device"),
                 MicrovmInstance.ExitReport.CONSOLE, Map.of("vmm", "QEMU microvm"));
     }
 
@@ -65,9 +71,12 @@ record QemuGuest(String sandbox, boolean microvm, Boot boot, Function<Vmm.Microv
      * OSv on {@code -M pc}, whose HPET gives OSv a clock under TCG ({@code microvm} has none
      * without KVM), its kernel booted directly; every per-instance setting goes on OSv's command
      * line. OSv powers off whatever the program's status, and prints none.
+     *
+     * @param workdir   the program's working directory; empty for OSv's default, /
+     * @param behindNat as for {@link #linux}
      */
-    /** @param workdir the program's working directory; empty for OSv's default, / */
-    static QemuGuest osv(OsvToolchain toolchain, List<String> functionEnvironment, String workdir, List<String> program) {
+    static QemuGuest osv(OsvToolchain toolchain, List<String> functionEnvironment, String workdir, List<String> program,
+                         boolean behindNat) {
         List<String> environment = List.copyOf(functionEnvironment);
         List<String> words = List.copyOf(program);
         // Refused when the function is deployed, not when an instance starts.
@@ -75,7 +84,7 @@ record QemuGuest(String sandbox, boolean microvm, Boot boot, Function<Vmm.Microv
         requireOneWord("workdir", workdir);
         words.forEach(word -> requireOneWord("command, args", word));
         return new QemuGuest(OsvBackend.NAME, false, Boot.KERNEL, launch -> osvCommandLine(launch, environment, workdir,
-                words), false, List.of(), MicrovmInstance.ExitReport.NONE,
+                words), behindNat, List.of(), MicrovmInstance.ExitReport.NONE,
                 Map.of("vmm", "QEMU pc (OSv " + toolchain.version() + ")"));
     }
 

@@ -69,11 +69,10 @@ public final class QemuMicrovmBackend extends VmBackend<String> {
     @Override
     protected PreparedFunction prepareGuest(String qemu, FunctionManifest manifest) {
         GuestArtifacts.Prepared prepared = artifacts.prepare(manifest);
-        if (manifest.network() == FunctionManifest.Network.ISOLATED) {
-            namespaces.warmUpTaps();
-        }
+        boolean behindNat = behindNat(manifest);
+        warmUpNetwork(manifest, behindNat);
         Accelerator accelerator = Accelerator.detect(qemu);
-        return function(manifest, new QemuVmm(qemu, accelerator, QemuGuest.linux(accelerator)), prepared.kernel(),
-                prepared.image());
+        return function(manifest, new QemuVmm(qemu, accelerator, QemuGuest.linux(accelerator, behindNat)),
+                prepared.kernel(), prepared.image());
     }
 }

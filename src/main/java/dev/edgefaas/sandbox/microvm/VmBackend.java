@@ -4,6 +4,7 @@ import dev.edgefaas.function.FunctionManifest;
 import dev.edgefaas.host.InstanceRecord;
 import dev.edgefaas.host.cgroup.CgroupLayout;
 import dev.edgefaas.host.cgroup.Cgroups;
+import dev.edgefaas.host.network.GuestNat;
 import dev.edgefaas.host.network.NamespacePool;
 import dev.edgefaas.image.GuestImage;
 import dev.edgefaas.image.GuestKernel;
@@ -70,6 +71,27 @@ abstract class VmBackend<H> extends DeclaredBackend<H> {
         return needs.met()
                 ? new UnikernelHost<>(qemu.orElseThrow(), toolchain.orElseThrow(), Accelerator.detect(qemu.orElseThrow()))
                 : null;
+    }
+
+    /**
+     * Whether {@code manifest}'s guests go behind a namespace's NAT, all with the same address,
+     * so that clones of a snapshot can share it: where it may be snapshotted, in an isolated
+     * network, listening on the port the NAT forwards, not told a readiness URL on its command
+     * line (a guest behind the NAT calls nothing; it is ready when its port accepts). Else each
+     * gets a tap of its own and boots.
+     */
+    static boolean behindNat(FunctionManifest manifest) {
+        return manifest.snapshot() == FunctionManifest.Snapshot.AUTO && manifest.network() == FunctionManifest.Network.ISOLATED
+                && manifest.launch().portOr(GuestNat.PORT) == GuestNat.PORT && !manifest.launch().passesCallbackUrl();
+    }
+
+    /** Starts making the links {@code manifest}'s guests will take, off the request path. */
+    final void warmUpNetwork(FunctionManifest manifest, boolean behindNat) {
+        if (behindNat) {
+            namespaces.warmUpGuestNats();
+        } else if (manifest.network() == FunctionManifest.Network.ISOLATED) {
+            namespaces.warmUpTaps();
+        }
     }
 
     /** Prepares a manifest on a host that meets every need, for a platform that has a network pool. */

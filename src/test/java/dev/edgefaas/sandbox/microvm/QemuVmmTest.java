@@ -72,7 +72,7 @@ class QemuVmmTest {
     @Test
     void osvBootsItsKernelOnPcWithEveryInstanceSettingOnItsCommandLine() {
         QemuVmm vmm = new QemuVmm("qemu-system-x86_64", TCG, QemuGuest.osv(new OsvToolchain(Path.of("/o"), "0.57"),
-                List.of("HOST=0.0.0.0"), "", List.of("/app/function.pie")));
+                List.of("HOST=0.0.0.0"), "", List.of("/app/function.pie"), false));
 
         List<String> arguments = vmm.command(launch(tap()));
 
@@ -86,7 +86,7 @@ class QemuVmmTest {
     @Test
     void osvRunsAnOwnCommandWithItsPlaceholdersFilledInAndItsWorkingDirectory() {
         QemuVmm vmm = new QemuVmm("qemu-system-x86_64", TCG, QemuGuest.osv(new OsvToolchain(Path.of("/o"), "0.57"),
-                List.of(), "/srv", List.of("/srv/app", "{callback}", "--listen={host}:{port}")));
+                List.of(), "/srv", List.of("/srv/app", "{callback}", "--listen={host}:{port}"), false));
 
         assertThat(append(vmm.command(launch(tap())))).contains("--cwd=/srv")
                 .endsWith("/srv/app http://10.231.0.1:9/ready/fn-1 --listen=0.0.0.0:8080");
@@ -95,13 +95,13 @@ class QemuVmmTest {
     @Test
     void osvRefusesASpaceItsCommandLineCannotHoldWhenTheFunctionIsPrepared() {
         assertThatThrownBy(() -> QemuGuest.osv(new OsvToolchain(Path.of("/o"), "0.57"), List.of("GREETING=hello world"),
-                "", List.of("/app/function.pie"))).hasMessageStartingWith("env: ").hasMessageContaining("'GREETING=hello world'");
+                "", List.of("/app/function.pie"), false)).hasMessageStartingWith("env: ").hasMessageContaining("'GREETING=hello world'");
         assertThatThrownBy(() -> QemuGuest.osv(new OsvToolchain(Path.of("/o"), "0.57"), List.of(), "",
-                List.of("/app/function.pie", "two words"))).hasMessageStartingWith("command, args: ");
+                List.of("/app/function.pie", "two words"), false)).hasMessageStartingWith("command, args: ");
     }
 
     private static List<String> linux(Accelerator accelerator, GuestNetwork network) {
-        return new QemuVmm("qemu-system-x86_64", accelerator, QemuGuest.linux(accelerator)).command(launch(network));
+        return new QemuVmm("qemu-system-x86_64", accelerator, QemuGuest.linux(accelerator, false)).command(launch(network));
     }
 
     private static Vmm.MicrovmLaunch launch(GuestNetwork network) {
