@@ -40,6 +40,14 @@ public interface SandboxBackend {
     void reap(InstanceRecord record);
 
     /**
+     * Whether instances of functions that allow it ({@code "snapshot": "auto"}) are restored from
+     * a snapshot of a booted one rather than booted, here.
+     */
+    default boolean restoresSnapshots() {
+        return false;
+    }
+
+    /**
      * The same function started by this sandbox's own tool, without the platform, for benchmarks;
      * empty where the sandbox has no such tool of its own.
      *

@@ -1,7 +1,6 @@
 package dev.edgefaas.bench.experiment;
 
 import dev.edgefaas.bench.KeepAliveConnection;
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 
@@ -29,29 +28,53 @@ public final class ColdStartExperiment implements Experiment {
 
     @Override
     public void run(ExperimentContext context) throws Exception {
+        List<StartMode> modes = context.startModes();
         for (String language : context.languages()) {
-            String function = "cold-" + language;
-            context.platform().deploySample("hello-" + language, function, "\"single-use\": true, \"concurrency\": 1");
-            URI gateway = context.platform().gateway(function, "/");
-            for (int rep = 1; rep <= context.settings().reps(); rep++) {
-                long start = System.nanoTime();
-                String timing;
-                try (KeepAliveConnection connection = new KeepAliveConnection(gateway)) {
-                    timing = connection.getWithHeader("Server-Timing");
+            for (StartMode mode : modes) {
+                String function = function(language, mode);
+                context.platform().deploySample("hello-" + language, function,
+                        mode.manifest("\"single-use\": true, \"concurrency\": 1"));
+                if (mode == StartMode.RESTORE) {
+                    // The first start saves the snapshot (a boot and then some): measured are the clones.
+                    coldStart(context, function);
                 }
-                double millis = (System.nanoTime() - start) / 1e6;
-                context.emit(language, "", rep, "latency", millis, "ms");
-                for (String phase : timing.split(",")) {
-                    String[] parts = phase.trim().split(";");
-                    String duration = parts[parts.length - 1];
-                    if (parts.length >= 2 && duration.startsWith("dur=") && !parts[0].equals("wait")) {
-                        context.emit(language, "", rep, "phase_" + parts[0], Double.parseDouble(duration.substring(4)), "ms");
+            }
+            // Interleaved, booted then restored, so that a noisy moment of the host falls on both.
+            for (int rep = 1; rep <= context.settings().reps(); rep++) {
+                for (StartMode mode : modes) {
+                    long start = System.nanoTime();
+                    String timing = coldStart(context, function(language, mode));
+                    double millis = (System.nanoTime() - start) / 1e6;
+                    String parameter = mode.parameter("");
+                    context.emit(language, parameter, rep, "latency", millis, "ms");
+                    for (String phase : timing.split(",")) {
+                        String[] parts = phase.trim().split(";");
+                        String duration = parts[parts.length - 1];
+                        if (parts.length >= 2 && duration.startsWith("dur=") && !parts[0].equals("wait")) {
+                            context.emit(language, parameter, rep, "phase_" + parts[0],
+                                    Double.parseDouble(duration.substring(4)), "ms");
+                        }
                     }
                 }
-                context.awaitNoInstances(function);
                 context.step(language + " " + rep);
             }
-            context.platform().platform().dispatcher().remove(function, Duration.ofSeconds(10));
+            for (StartMode mode : modes) {
+                context.platform().platform().dispatcher().remove(function(language, mode), Duration.ofSeconds(10));
+            }
         }
+    }
+
+    private static String function(String language, StartMode mode) {
+        return "cold-" + language + mode.label().replace(' ', '-');
+    }
+
+    /** One cold start of {@code function}, awaited until its single-use instance is gone; its Server-Timing. */
+    private static String coldStart(ExperimentContext context, String function) throws Exception {
+        String timing;
+        try (KeepAliveConnection connection = new KeepAliveConnection(context.platform().gateway(function, "/"))) {
+            timing = connection.getWithHeader("Server-Timing");
+        }
+        context.awaitNoInstances(function);
+        return timing;
     }
 }

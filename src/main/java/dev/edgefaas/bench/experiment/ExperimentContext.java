@@ -46,6 +46,13 @@ public final class ExperimentContext {
                 .filter(language -> backend == null || backend.runs(Runtime.fromKey(language))).toList();
     }
 
+    /** Booted and restored where the sandbox restores snapshots, in that order; else the one way. */
+    List<StartMode> startModes() {
+        SandboxBackend backend = SandboxCatalog.probeOnly().get(sandbox);
+        return backend != null && backend.restoresSnapshots() ? List.of(StartMode.BOOT, StartMode.RESTORE)
+                : List.of(StartMode.ONLY);
+    }
+
     public Experiment.Settings settings() {
         return settings;
     }

@@ -32,26 +32,33 @@ public final class IdleMemoryExperiment implements Experiment {
     public void run(ExperimentContext context) throws Exception {
         for (String language : context.languages()) {
             for (int n : sizes(context.settings())) {
-                String function = "idle-mem-" + language;
-                double before = InstanceGroups.memAvailableMib();
-                context.platform().deploySample("hello-" + language, function,
-                        "\"min-instances\": " + n + ", \"max-instances\": " + n + ", \"keepalive\": \"1h\", \"ready-timeout\": \"120s\"");
-                long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-                while (context.instances(function).stream().filter(i -> i.state().equals("ready")).count() < n
-                        && System.nanoTime() < deadline) {
-                    Thread.sleep(100);
+                for (StartMode mode : context.startModes()) {
+                    measure(context, language, n, mode);
                 }
-                Thread.sleep(context.settings().quick() ? 1_000 : 5_000);
-                double after = InstanceGroups.memAvailableMib();
-                long charged = 0;
-                for (InstanceView instance : context.instances(function)) {
-                    charged += InstanceGroups.memoryBytes(instance.id()).orElse(0L);
-                }
-                context.emit(language, "n=" + n, 0, "memavailable_drop", before - after, "MiB");
-                context.emit(language, "n=" + n, 0, "per_instance", charged / 1048576.0 / n, "MiB");
-                context.platform().platform().dispatcher().remove(function, Duration.ofSeconds(30));
                 context.step(language + " n=" + n);
             }
         }
+    }
+
+    private static void measure(ExperimentContext context, String language, int n, StartMode mode) throws Exception {
+        String function = "idle-mem-" + language;
+        String parameter = mode.parameter("n=" + n);
+        double before = InstanceGroups.memAvailableMib();
+        context.platform().deploySample("hello-" + language, function, mode.manifest(
+                "\"min-instances\": " + n + ", \"max-instances\": " + n + ", \"keepalive\": \"1h\", \"ready-timeout\": \"120s\""));
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        while (context.instances(function).stream().filter(i -> i.state().equals("ready")).count() < n
+                && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        Thread.sleep(context.settings().quick() ? 1_000 : 5_000);
+        double after = InstanceGroups.memAvailableMib();
+        long charged = 0;
+        for (InstanceView instance : context.instances(function)) {
+            charged += InstanceGroups.memoryBytes(instance.id()).orElse(0L);
+        }
+        context.emit(language, parameter, 0, "memavailable_drop", before - after, "MiB");
+        context.emit(language, parameter, 0, "per_instance", charged / 1048576.0 / n, "MiB");
+        context.platform().platform().dispatcher().remove(function, Duration.ofSeconds(30));
     }
 }

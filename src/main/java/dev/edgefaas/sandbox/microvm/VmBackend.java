@@ -48,6 +48,12 @@ abstract class VmBackend<H> extends DeclaredBackend<H> {
         this.namespaces = namespaces;
     }
 
+    /** QEMU's guests are (its migration), Firecracker's not yet. */
+    @Override
+    public boolean restoresSnapshots() {
+        return vmmBinaryName.equals(QEMU);
+    }
+
     /** Notes what running guests needs of the host: root and writable cgroups. */
     final void needRootAndCgroups(HostNeeds needs) {
         needs.root("virtual machines need root here (tap devices, namespaces, cgroups)");
