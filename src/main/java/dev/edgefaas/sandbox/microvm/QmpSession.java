@@ -65,7 +65,7 @@ final class QmpSession implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted while waiting for QEMU's QMP socket", e);
             }
-            pauseMillis = Math.min(pauseMillis * 2, 10);
+            pauseMillis = Math.min(pauseMillis * 2, 2);
         }
     }
 
