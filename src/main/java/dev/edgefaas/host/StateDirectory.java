@@ -39,7 +39,8 @@ public final class StateDirectory implements AutoCloseable {
         this.lock = lock;
     }
 
-    private static Path inMemoryFor(Path root) {
+    /** Where the state directory at {@code root} keeps its in-memory directory, whether or not it is open. */
+    public static Path inMemoryFor(Path root) {
         Path base = Files.isDirectory(SHARED_MEMORY) ? SHARED_MEMORY : Path.of(System.getProperty("java.io.tmpdir"));
         String absolute = root.toAbsolutePath().normalize().toString();
         String readable = absolute.replaceAll("[^A-Za-z0-9]", "_").replaceAll("^_+", "");

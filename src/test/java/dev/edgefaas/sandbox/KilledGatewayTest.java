@@ -80,6 +80,11 @@ class KilledGatewayTest {
                 assertThat(HostTraces.cgroups(id)).isNotEmpty());
         assertThat(HostTraces.networkObjects(prefix[0])).isNotEmpty();
         assertThat(HostTraces.firewallRules(prefix[0])).isNotEmpty();
+        Path snapshots = StateDirectory.inMemoryFor(stateDirectory).resolve("snapshots");
+        boolean snapshotted = SandboxCatalog.probeOnly().get(sandbox).restoresSnapshots();
+        if (snapshotted) {
+            assertThat(snapshots).as("the snapshot the instances were restored from").isNotEmptyDirectory();
+        }
 
         // A data directory of its own: the kept function would start twenty new instances, and this is about the old.
         try (ServeProcess restarted = ServeProcess.start(stateDirectory, List.of(), "--no-samples",
@@ -91,6 +96,7 @@ class KilledGatewayTest {
             }
             assertThat(HostTraces.networkObjects(prefix[0])).isEmpty();
             assertThat(HostTraces.firewallRules(prefix[0])).isEmpty();
+            assertThat(snapshots).as("a crashed run's snapshots").doesNotExist();
             try (Stream<Path> records = Files.list(stateDirectory.resolve("instances"))) {
                 assertThat(records).isEmpty();
             }
