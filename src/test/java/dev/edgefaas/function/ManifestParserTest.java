@@ -68,6 +68,21 @@ class ManifestParserTest {
     }
 
     @Test
+    void snapshotIsAutoUnlessSaidOffAndAnyOtherValueIsRejectedNamingBoth() throws IOException {
+        Files.writeString(directory.resolve("f.js"), "");
+
+        assertThat(parser.parse("f", "{\"runtime\": \"node\", \"artifact\": \"f.js\"}", directory).snapshot())
+                .isEqualTo(FunctionManifest.Snapshot.AUTO);
+        assertThat(parser.parse("f", "{\"runtime\": \"node\", \"artifact\": \"f.js\", \"snapshot\": \"off\"}",
+                directory).snapshot()).isEqualTo(FunctionManifest.Snapshot.OFF);
+        assertThatThrownBy(() -> parser.parse("f", "{\"runtime\": \"node\", \"artifact\": \"f.js\","
+                + " \"snapshot\": \"always\"}", directory))
+                .isInstanceOf(ManifestException.class)
+                .hasMessageContaining("use auto").hasMessageContaining("or off")
+                .extracting(e -> ((ManifestException) e).field()).isEqualTo("snapshot");
+    }
+
+    @Test
     void singleUseWithConcurrencyAboveOneIsRejected() throws IOException {
         Files.writeString(directory.resolve("f.js"), "");
 
