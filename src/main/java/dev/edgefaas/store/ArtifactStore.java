@@ -110,6 +110,11 @@ final class ArtifactStore {
         }
     }
 
+    /** Keeps {@code digest} from {@link #removeUnless} until a record names it; call with the lock held. */
+    void unrecorded(String digest) {
+        unrecorded.add(digest);
+    }
+
     /** Notes that a record names {@code digest} now; call with the lock held. */
     void recorded(String digest) {
         unrecorded.remove(digest);

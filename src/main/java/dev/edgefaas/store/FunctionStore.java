@@ -100,9 +100,16 @@ public final class FunctionStore {
         return Files.isRegularFile(file) ? Optional.of(file) : Optional.empty();
     }
 
-    /** The stored artifact filed under {@code digest}, if there is one. */
+    /**
+     * The stored artifact filed under {@code digest}, if there is one, for a deploy that names it:
+     * kept as unrecorded until that deploy's record names it, should its last user go meanwhile.
+     */
     Optional<ArtifactStore.Stored> stored(String digest) {
-        return artifacts.find(digest);
+        synchronized (keeping) {
+            Optional<ArtifactStore.Stored> found = artifacts.find(digest);
+            found.ifPresent(stored -> artifacts.unrecorded(stored.digest()));
+            return found;
+        }
     }
 
     /** A new directory for receiving one upload; the caller removes it, and the next open removes any left. */

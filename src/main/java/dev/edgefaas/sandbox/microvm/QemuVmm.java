@@ -132,8 +132,8 @@ final class QemuVmm implements Vmm {
 
     /**
      * Stops the guest and migrates its devices' state to {@code state}; with {@code
-     * x-ignore-shared} its RAM, in the shared memory file, is not copied. QEMU is paused after.
-     * The state must be one whose clocks a restore can set ({@link SnapshotClock}).
+     * x-ignore-shared} its RAM, in the shared memory file, is not copied. QEMU quits after. The
+     * state must be one whose clocks a restore can set ({@link SnapshotClock}).
      */
     @Override
     public Instant saveSnapshot(Path scratch, Process process, Path state) throws IOException {
@@ -141,7 +141,7 @@ final class QemuVmm implements Vmm {
             ignoreSharedMemory(qmp);
             Instant stopped = Instant.now();
             qmp.execute("stop", null);
-            qmp.execute("migrate", QmpSession.arguments().put("uri", "exec:cat > " + state));
+            qmp.execute("migrate", QmpSession.arguments().put("uri", "exec:cat > " + quoted(state)));
             awaitMigration(qmp, process, "saving");
             SnapshotClock.locate(Files.readAllBytes(state));
             quit(qmp);
@@ -159,7 +159,7 @@ final class QemuVmm implements Vmm {
         Path advanced = Files.write(scratch.resolve("state"), SnapshotClock.locate(saved).advanced(saved, waited));
         try (QmpSession qmp = QmpSession.open(scratch.resolve(QMP_SOCKET), QMP_TIMEOUT, process)) {
             ignoreSharedMemory(qmp);
-            qmp.execute("migrate-incoming", QmpSession.arguments().put("uri", "exec:cat " + advanced));
+            qmp.execute("migrate-incoming", QmpSession.arguments().put("uri", "exec:cat " + quoted(advanced)));
             awaitMigration(qmp, process, "restoring");
             // The guest was saved stopped, so it is loaded paused.
             qmp.execute("cont", null);
@@ -175,6 +175,11 @@ final class QemuVmm implements Vmm {
         } catch (IOException closedBeforeAnswering) {
             // QEMU may exit before its answer is out: that is the quit.
         }
+    }
+
+    /** {@code path} as one word for the shell QEMU runs an {@code exec:} migration with. */
+    private static String quoted(Path path) {
+        return "'" + path.toString().replace("'", "'\\''") + "'";
     }
 
     private static void ignoreSharedMemory(QmpSession qmp) throws IOException {
