@@ -167,7 +167,14 @@ public final class AdminApi implements HttpService {
     private void getFunction(ServerRequest request, ServerResponse response) {
         String name = request.path().pathParameters().get("name");
         dispatcher.function(name).ifPresentOrElse(
-                manifest -> sendJson(response, 200, withVersion(manifest)),
+                manifest -> {
+                    // Its instances too: how each started (booted, restored from a snapshot) is in their details.
+                    ObjectNode function = withVersion(manifest);
+                    ArrayNode instances = function.putArray("instances");
+                    dispatcher.instances().stream().filter(view -> view.function().equals(name))
+                            .forEach(view -> instances.add(Json.instance(view)));
+                    sendJson(response, 200, function);
+                },
                 () -> sendJson(response, 404, notFound(name)));
     }
 

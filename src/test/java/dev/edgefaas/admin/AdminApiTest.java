@@ -41,6 +41,8 @@ class AdminApiTest {
         assertThat(instances.get(0).path("pid").asLong()).isPositive();
         assertThat(instances.get(0).path("cold-start-ms").asDouble()).isPositive();
         long pid = instances.get(0).path("pid").asLong();
+        assertThat(JSON.readTree(admin("GET", "/api/functions/greeter").body()).path("instances").get(0).path("id").asText())
+                .as("the function's own instances").isEqualTo(instances.get(0).path("id").asText());
 
         assertThat(admin("DELETE", "/api/functions/greeter").statusCode()).isEqualTo(200);
 
