@@ -13,7 +13,7 @@ import org.knowm.xchart.CategoryChartBuilder;
  * Bars of medians: one group per sandbox, each of our sandboxes followed by the paper target it
  * compares with, then the remaining paper targets; one bar per series (language, or the value
  * of the figure's series parameter such as {@code attempt}). Paper bars appear only for series
- * we measured too.
+ * we measured too; where we measured guests booted and restored, the paper's bar is a boot's.
  */
 final class BarFigure {
 
@@ -35,6 +35,10 @@ final class BarFigure {
         }
         for (Summary s : data.paper()) {
             String series = seriesOf(data, s);
+            if (!bySeries.containsKey(series)) {
+                // The paper booted every guest: its bar stands beside our booted one.
+                series = series + " start=boot";
+            }
             if (!bySeries.containsKey(series)) {
                 continue;
             }

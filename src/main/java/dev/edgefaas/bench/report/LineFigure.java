@@ -62,7 +62,8 @@ final class LineFigure {
             XYSeries series = add(chart, name, points, spec.logX());
             series.setLineColor(palette.of(oursSandbox.get(name)));
             series.setMarkerColor(palette.of(oursSandbox.get(name)));
-            series.setMarker(SeriesMarkers.CIRCLE);
+            // A sandbox's colour for both ways it starts; restored guests are told apart by their marker.
+            series.setMarker(name.contains("start=restore") ? SeriesMarkers.DIAMOND : SeriesMarkers.CIRCLE);
         });
         paper.forEach((name, points) -> {
             String target = paperTarget.get(name);

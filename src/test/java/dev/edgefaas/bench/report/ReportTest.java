@@ -54,6 +54,8 @@ class ReportTest {
         repeat(rows, "cold-start", "process", "go", "", "latency", "ms", PROCESS_GO_COLD_MS);
         repeat(rows, "cold-start", "process", "node", "", "latency", "ms", PROCESS_NODE_COLD_MS);
         repeat(rows, "cold-start", "runc", "go", "", "phase_prepare", "ms", 5, 7, 9);
+        repeat(rows, "cold-start", "nanos", "go", "start=boot", "latency", "ms", 590, 600, 610);
+        repeat(rows, "cold-start", "nanos", "go", "start=restore", "latency", "ms", 170, 175);
         for (int n = 10; n <= 30; n += 10) {
             repeat(rows, "burst", "runc", "go", "n=" + n, "latency", "ms", 100.0 * n, 110.0 * n, 120.0 * n);
             repeat(rows, "burst", "process", "go", "n=" + n, "latency", "ms", 2.0 * n, 3.0 * n);
@@ -130,6 +132,13 @@ class ReportTest {
         assertThat(paperMedian).as("paper median of the Docker Go cold start, ms").isBetween(300.0, 450.0);
         assertThat(cells.get(10)).isEqualTo(Formats.ratio(median(RUNC_GO_COLD_MS) / paperMedian));
         assertThat(markdownRow("| runc | go | n=30 | latency | ms |").get(9)).isNotEmpty();
+    }
+
+    @Test
+    void bootedAndRestoredRowsOfOneSandboxAreBothComparedWithThePapersBoot() {
+        String booted = markdownRow("| nanos | go | start=boot | latency | ms |").get(9);
+        assertThat(booted).as("the paper's Nanos cold start").isNotEmpty();
+        assertThat(markdownRow("| nanos | go | start=restore | latency | ms |").get(9)).isEqualTo(booted);
     }
 
     @Test
