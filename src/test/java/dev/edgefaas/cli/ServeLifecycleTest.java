@@ -59,7 +59,7 @@ class ServeLifecycleTest {
             });
             assertThat(pids).hasSize(2).allSatisfy(pid -> assertThat(alive(pid)).isTrue());
 
-            // 143 = 128 + SIGTERM: the JVM's status after its shutdown hooks ran; systemd counts it as success.
+            // 143 = 128 + SIGTERM: the JVM's status after its shutdown hooks ran (a systemd unit says SuccessExitStatus=143).
             assertThat(serve.terminate()).isIn(0, 143);
         }
 
