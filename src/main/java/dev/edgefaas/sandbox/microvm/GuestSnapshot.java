@@ -4,7 +4,6 @@ import dev.edgefaas.host.StateDirectory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.Optional;
 import java.util.logging.Logger;
 
@@ -32,7 +31,7 @@ final class GuestSnapshot implements AutoCloseable {
     private final Path directory;
     private final String version;
     private volatile boolean saved;
-    private volatile Instant savedAt;
+    private volatile Vmm.SavedGuest savedGuest;
     private volatile String unusable;
 
     /**
@@ -52,13 +51,13 @@ final class GuestSnapshot implements AutoCloseable {
         return directory.resolve("state");
     }
 
-    /** When the saved guest's clocks stopped; a clone's resume that much later. */
-    Instant savedAt() {
-        return savedAt;
+    /** The saved guest's state, which every clone is restored from. */
+    Vmm.SavedGuest saved() {
+        return savedGuest;
     }
 
-    void savedAt(Instant stopped) {
-        savedAt = stopped;
+    void saved(Vmm.SavedGuest guest) {
+        savedGuest = guest;
     }
 
     String version() {

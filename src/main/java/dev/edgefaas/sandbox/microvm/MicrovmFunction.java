@@ -67,7 +67,7 @@ record MicrovmFunction(FunctionManifest manifest, Vmm vmm, GuestKernel kernel, G
         MicrovmInstance booted = (MicrovmInstance) launch(template, Vmm.GuestMemory.saving(into.ram()));
         try {
             booted.awaitSettled(MAX_SETTLE);
-            into.savedAt(booted.saveSnapshot(vmm, into.state()));
+            into.saved(booted.saveSnapshot(vmm, into.state()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while saving the snapshot", e);
@@ -101,8 +101,7 @@ record MicrovmFunction(FunctionManifest manifest, Vmm vmm, GuestKernel kernel, G
             MicrovmInstance instance = start.handOver(new MicrovmInstance(id, process, vmm::requestStop, network, console,
                     request.scratch(), group, namespaces, details(network, restore), vmm.exitReport()));
             if (restore) {
-                vmm.awaitRestore(request.scratch(), process, snapshot.state(),
-                        Duration.between(snapshot.savedAt(), Instant.now()));
+                vmm.awaitRestore(request.scratch(), process, snapshot.saved().resumedAfter(Instant.now()));
                 request.phases().mark("restore");
             }
             // A guest that cannot be told a callback URL is probed instead: one behind a namespace of

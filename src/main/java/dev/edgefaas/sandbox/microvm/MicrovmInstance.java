@@ -12,7 +12,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -136,11 +135,8 @@ final class MicrovmInstance extends ProcessBackedInstance {
                 : process.toHandle().info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
     }
 
-    /**
-     * Saves the running guest to {@code state} through {@code vmm} (its RAM is in its memory file
-     * already); returns when its clocks stopped.
-     */
-    Instant saveSnapshot(Vmm vmm, Path state) throws IOException {
+    /** Saves the running guest to {@code state} through {@code vmm} (its RAM is in its memory file already). */
+    Vmm.SavedGuest saveSnapshot(Vmm vmm, Path state) throws IOException {
         return vmm.saveSnapshot(scratch, process, state);
     }
 

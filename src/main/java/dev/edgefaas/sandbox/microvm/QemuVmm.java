@@ -136,27 +136,24 @@ final class QemuVmm implements Vmm {
      * state must be one whose clocks a restore can set ({@link SnapshotClock}).
      */
     @Override
-    public Instant saveSnapshot(Path scratch, Process process, Path state) throws IOException {
+    public SavedGuest saveSnapshot(Path scratch, Process process, Path state) throws IOException {
         try (QmpSession qmp = QmpSession.open(scratch.resolve(QMP_SOCKET), QMP_TIMEOUT, process)) {
             ignoreSharedMemory(qmp);
             Instant stopped = Instant.now();
             qmp.execute("stop", null);
             qmp.execute("migrate", QmpSession.arguments().put("uri", "exec:cat > " + quoted(state)));
             awaitMigration(qmp, process, "saving");
-            SnapshotClock.locate(Files.readAllBytes(state));
+            byte[] saved = Files.readAllBytes(state);
+            SnapshotClock clock = SnapshotClock.locate(saved);
             quit(qmp);
-            return stopped;
+            return new SavedGuest(stopped, saved, clock);
         }
     }
 
-    /**
-     * Feeds {@code state}, its clocks moved on by {@code waited}, to a QEMU waiting with {@code
-     * -incoming defer}, and runs the guest once it is loaded.
-     */
+    /** Feeds {@code state} to a QEMU waiting with {@code -incoming defer}, and runs the guest once it is loaded. */
     @Override
-    public void awaitRestore(Path scratch, Process process, Path state, Duration waited) throws IOException {
-        byte[] saved = Files.readAllBytes(state);
-        Path advanced = Files.write(scratch.resolve("state"), SnapshotClock.locate(saved).advanced(saved, waited));
+    public void awaitRestore(Path scratch, Process process, byte[] state) throws IOException {
+        Path advanced = Files.write(scratch.resolve("state"), state);
         try (QmpSession qmp = QmpSession.open(scratch.resolve(QMP_SOCKET), QMP_TIMEOUT, process)) {
             ignoreSharedMemory(qmp);
             qmp.execute("migrate-incoming", QmpSession.arguments().put("uri", "exec:cat " + quoted(advanced)));

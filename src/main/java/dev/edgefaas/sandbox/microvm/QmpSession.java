@@ -13,12 +13,15 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A conversation with QEMU's machine protocol (QMP) that waits for each answer, for the steps
  * of saving and restoring a snapshot, which must happen in order and whose failures matter.
- * QEMU's events between answers are skipped. The caller bounds the wait: QEMU's socket is
- * opened with a deadline, and {@link #close} ends a conversation with a hung QEMU.
+ * QEMU's events between answers are skipped. The whole conversation has a deadline: when it
+ * passes, or QEMU exits, the socket is closed, so that a hung QEMU fails a read instead of
+ * blocking its caller for good.
  */
 final class QmpSession implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -35,7 +38,8 @@ final class QmpSession implements AutoCloseable {
 
     /**
      * Connects to the QMP socket QEMU makes at {@code socket} once it has started, waiting up to
-     * {@code timeout} for it, and leaves capabilities negotiation.
+     * {@code timeout} for it, and leaves capabilities negotiation; the conversation ends at the
+     * latest {@code timeout} from now.
      *
      * @throws IOException if QEMU did not listen in time or the greeting is not QMP's
      */
@@ -46,6 +50,9 @@ final class QmpSession implements AutoCloseable {
             try {
                 SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket));
                 QmpSession session = new QmpSession(channel);
+                long left = Math.max(0, deadline - System.nanoTime());
+                CompletableFuture.runAsync(session::close, CompletableFuture.delayedExecutor(left, TimeUnit.NANOSECONDS));
+                qemu.onExit().thenRun(session::close);
                 JsonNode greeting = session.read();
                 if (!greeting.has("QMP")) {
                     session.close();

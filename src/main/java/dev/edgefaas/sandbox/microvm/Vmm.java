@@ -56,19 +56,29 @@ interface Vmm {
     /**
      * Saves the running guest of {@code process} (booted with {@link GuestMemory#saving}) to
      * {@code state}, its RAM staying in the memory file; the guest is stopped after.
-     *
-     * @return when the guest's clocks stopped
      */
-    default Instant saveSnapshot(Path scratch, Process process, Path state) throws IOException {
+    default SavedGuest saveSnapshot(Path scratch, Process process, Path state) throws IOException {
         throw new UnsupportedOperationException(sandbox() + " saves no snapshots");
     }
 
     /**
-     * Feeds {@code state} to the VMM of {@code process} (started with {@link GuestMemory#restoring})
-     * and waits until its guest runs, its clocks {@code waited} later than when they stopped.
+     * Feeds {@code state} (what {@link SavedGuest#resumedAfter} made) to the VMM of {@code process},
+     * started with {@link GuestMemory#restoring}, and waits until its guest runs.
      */
-    default void awaitRestore(Path scratch, Process process, Path state, Duration waited) throws IOException {
+    default void awaitRestore(Path scratch, Process process, byte[] state) throws IOException {
         throw new UnsupportedOperationException(sandbox() + " restores no snapshots");
+    }
+
+    /**
+     * A saved guest's devices' state, read once when it was saved, with where its clocks are.
+     *
+     * @param stopped when the guest's clocks stopped
+     */
+    record SavedGuest(Instant stopped, byte[] state, SnapshotClock clock) {
+        /** The state for a clone restored now: its clocks moved on by the time since {@link #stopped}. */
+        byte[] resumedAfter(Instant now) {
+            return clock.advanced(state, Duration.between(stopped, now));
+        }
     }
 
     /**
