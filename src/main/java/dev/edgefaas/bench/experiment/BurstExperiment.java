@@ -47,10 +47,7 @@ public final class BurstExperiment implements Experiment {
                 "\"single-use\": true, \"concurrency\": 1, \"max-instances\": " + n + ", \"queue-timeout\": \"120s\", \"ready-timeout\": \"120s\""));
         if (mode == StartMode.RESTORE) {
             // The first start saves the snapshot; the burst is of clones.
-            try (KeepAliveConnection connection = new KeepAliveConnection(context.platform().gateway(function, "/"))) {
-                connection.getWithHeader("X-Start");
-            }
-            context.awaitNoInstances(function);
+            context.coldStart(function);
         }
         String parameter = mode.parameter("n=" + n);
         URI gateway = context.platform().gateway(function, "/");

@@ -1,6 +1,5 @@
 package dev.edgefaas.bench.experiment;
 
-import dev.edgefaas.bench.KeepAliveConnection;
 import java.time.Duration;
 import java.util.List;
 
@@ -36,18 +35,16 @@ public final class ColdStartExperiment implements Experiment {
                         mode.manifest("\"single-use\": true, \"concurrency\": 1"));
                 if (mode == StartMode.RESTORE) {
                     // The first start saves the snapshot (a boot and then some): measured are the clones.
-                    coldStart(context, function);
+                    context.coldStart(function);
                 }
             }
             // Interleaved, booted then restored, so that a noisy moment of the host falls on both.
             for (int rep = 1; rep <= context.settings().reps(); rep++) {
                 for (StartMode mode : modes) {
-                    long start = System.nanoTime();
-                    String timing = coldStart(context, function(language, mode));
-                    double millis = (System.nanoTime() - start) / 1e6;
+                    ExperimentContext.ColdStart cold = context.coldStart(function(language, mode));
                     String parameter = mode.parameter("");
-                    context.emit(language, parameter, rep, "latency", millis, "ms");
-                    for (String phase : timing.split(",")) {
+                    context.emit(language, parameter, rep, "latency", cold.millis(), "ms");
+                    for (String phase : cold.serverTiming().split(",")) {
                         String[] parts = phase.trim().split(";");
                         String duration = parts[parts.length - 1];
                         if (parts.length >= 2 && duration.startsWith("dur=") && !parts[0].equals("wait")) {
@@ -68,13 +65,4 @@ public final class ColdStartExperiment implements Experiment {
         return "cold-" + language + mode.label().replace(' ', '-');
     }
 
-    /** One cold start of {@code function}, awaited until its single-use instance is gone; its Server-Timing. */
-    private static String coldStart(ExperimentContext context, String function) throws Exception {
-        String timing;
-        try (KeepAliveConnection connection = new KeepAliveConnection(context.platform().gateway(function, "/"))) {
-            timing = connection.getWithHeader("Server-Timing");
-        }
-        context.awaitNoInstances(function);
-        return timing;
-    }
 }

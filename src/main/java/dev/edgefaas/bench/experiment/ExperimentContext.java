@@ -53,6 +53,25 @@ public final class ExperimentContext {
                 : List.of(StartMode.ONLY);
     }
 
+    /** One cold start as the client saw it: connect, request and answer; and the platform's {@code Server-Timing}. */
+    record ColdStart(double millis, String serverTiming) {
+    }
+
+    /**
+     * One cold start of the single-use function {@code function}; returns once its instance is
+     * gone, which the time measured does not include.
+     */
+    ColdStart coldStart(String function) throws Exception {
+        long start = System.nanoTime();
+        String timing;
+        try (KeepAliveConnection connection = new KeepAliveConnection(platform.gateway(function, "/"))) {
+            timing = connection.getWithHeader("Server-Timing");
+        }
+        double millis = (System.nanoTime() - start) / 1e6;
+        awaitNoInstances(function);
+        return new ColdStart(millis, timing);
+    }
+
     public Experiment.Settings settings() {
         return settings;
     }
