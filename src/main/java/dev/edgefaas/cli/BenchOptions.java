@@ -9,10 +9,16 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** The options every experiment command shares. */
 final class BenchOptions {
+    /** The command these options are mixed into, so that a bad value is reported as its usage error, not a stack trace. */
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
     @Option(names = "--sandbox", split = ",", paramLabel = "NAME",
             description = "Sandboxes to measure (default: every one doctor finds usable).")
     List<String> sandboxes;
@@ -46,14 +52,19 @@ final class BenchOptions {
         for (String name : sandboxes) {
             SandboxBackend backend = backends.get(name);
             if (backend == null) {
-                throw new IllegalArgumentException("--sandbox: '" + name + "' is not a sandbox; use one of " + backends.keySet());
+                throw usageError("--sandbox: '" + name + "' is not a sandbox; use one of " + backends.keySet());
             }
             if (!backend.probe().usable()) {
-                throw new IllegalArgumentException("--sandbox: " + name + " cannot run here: " + backend.probe().summary());
+                throw usageError("--sandbox: " + name + " cannot run here: " + backend.probe().summary());
             }
             chosen.add(name);
         }
         return chosen;
+    }
+
+    /** {@code message} as picocli reports a bad option: the message and a pointer to --help, exit status 2. */
+    ParameterException usageError(String message) {
+        return new ParameterException(command.commandLine(), message);
     }
 
     static Map<String, SandboxBackend> backends() {

@@ -37,7 +37,7 @@ final class BenchReportCommand implements Callable<Integer> {
             }
         }
         if (only != null && experiments.size() != only.size()) {
-            throw new IllegalArgumentException("--only: unknown experiment in " + only + "; experiments are "
+            throw options.usageError("--only: unknown experiment in " + only + "; experiments are "
                     + ExperimentCatalog.all().stream().map(Experiment::name).toList());
         }
         Path directory = Files.createDirectories(options.outputDirectory());

@@ -9,6 +9,11 @@ import java.util.OptionalLong;
  * Thread-safe.
  */
 public interface SandboxInstance extends AutoCloseable {
+    /**
+     * The {@link #details} key of the instance's cgroup ({@code edgefaas/<name>}) where it is not
+     * named after the instance: one restored in a VMM started ahead keeps that VMM's.
+     */
+    String DETAIL_CGROUP = "cgroup";
 
     String id();
 

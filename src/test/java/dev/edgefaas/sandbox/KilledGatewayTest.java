@@ -56,6 +56,8 @@ class KilledGatewayTest {
         int count = sandbox.startsWith("run") ? CONTAINERS : GUESTS;
         List<String> ids = new ArrayList<>();
         String[] prefix = new String[1];
+        boolean snapshotted = SandboxCatalog.probeOnly().get(sandbox).restoresSnapshots();
+        List<Long> standbys = new ArrayList<>();
         ServeProcess crashed = ServeProcess.start(stateDirectory, List.of(), "--sandbox", sandbox, "--no-samples");
         try {
             String manifest = "{\"runtime\": \"go\", \"artifact\": \""
@@ -67,11 +69,17 @@ class KilledGatewayTest {
                     .PUT(HttpRequest.BodyPublishers.ofString(manifest)).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(deployed.statusCode()).as(deployed.body()).isEqualTo(201);
             await().atMost(Duration.ofSeconds(240)).until(() -> readyInstances(crashed).size() == count);
-            readyInstances(crashed).forEach(i -> ids.add(i.path("id").asText()));
+            // A VM's cgroup is named in its details: one restored in a VMM started ahead keeps that VMM's.
+            readyInstances(crashed).forEach(i -> ids.add(i.path("details").path("cgroup").asText(i.path("id").asText())));
             Matcher namespace = Pattern.compile("(?:namespace|tap) (ef[0-9a-f]+)-")
                     .matcher(readyInstances(crashed).getFirst().path("details").path("network").asText());
             assertThat(namespace.find()).isTrue();
             prefix[0] = namespace.group(1);
+            if (snapshotted) {
+                // Started once the instances' restores are over.
+                await().atMost(Duration.ofSeconds(60)).until(() -> !standbyVmms().isEmpty());
+                standbys.addAll(standbyVmms());
+            }
         } finally {
             crashed.kill();
         }
@@ -81,7 +89,6 @@ class KilledGatewayTest {
         assertThat(HostTraces.networkObjects(prefix[0])).isNotEmpty();
         assertThat(HostTraces.firewallRules(prefix[0])).isNotEmpty();
         Path snapshots = StateDirectory.inMemoryFor(stateDirectory).resolve("snapshots");
-        boolean snapshotted = SandboxCatalog.probeOnly().get(sandbox).restoresSnapshots();
         if (snapshotted) {
             assertThat(snapshots).as("the snapshot the instances were restored from").isNotEmptyDirectory();
         }
@@ -97,10 +104,27 @@ class KilledGatewayTest {
             assertThat(HostTraces.networkObjects(prefix[0])).isEmpty();
             assertThat(HostTraces.firewallRules(prefix[0])).isEmpty();
             assertThat(snapshots).as("a crashed run's snapshots").doesNotExist();
+            // Killed by the reaper; the exit of a QEMU with its guest's memory takes a moment.
+            await().atMost(Duration.ofSeconds(30)).until(() -> standbys.stream()
+                    .noneMatch(pid -> ProcessHandle.of(pid).filter(ProcessHandle::isAlive).isPresent()));
             try (Stream<Path> records = Files.list(stateDirectory.resolve("instances"))) {
                 assertThat(records).isEmpty();
             }
         }
+    }
+
+    /** The pids in the records of standby VMMs (a record has one once its VMM is started). */
+    private List<Long> standbyVmms() throws Exception {
+        List<Long> pids = new ArrayList<>();
+        try (Stream<Path> records = Files.list(stateDirectory.resolve("instances"))) {
+            for (Path record : records.filter(p -> p.getFileName().toString().matches("vmm-[0-9a-f]+\\.json")).toList()) {
+                JsonNode pid = JSON.readTree(record.toFile()).get("pid");
+                if (pid != null) {
+                    pids.add(Long.parseLong(pid.asText()));
+                }
+            }
+        }
+        return pids;
     }
 
     private List<JsonNode> readyInstances(ServeProcess serve) throws Exception {

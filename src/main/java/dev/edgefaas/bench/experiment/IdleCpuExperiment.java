@@ -1,5 +1,6 @@
 package dev.edgefaas.bench.experiment;
 
+import dev.edgefaas.dispatcher.InstanceView;
 import java.time.Duration;
 
 /** Fig. 6: CPU time an idle instance uses over 1 s, 15 s after it became ready. */
@@ -31,11 +32,11 @@ public final class IdleCpuExperiment implements Experiment {
                 String function = "idle-" + language;
                 context.platform().deploySample("hello-" + language, function, "\"max-instances\": 1, \"keepalive\": \"1h\"");
                 context.timedGet(context.platform().gateway(function, "/"));
-                String id = context.instances(function).getFirst().id();
+                InstanceView instance = context.instances(function).getFirst();
                 Thread.sleep(settle.toMillis());
-                Duration before = InstanceGroups.cpuTime(id).orElse(Duration.ZERO);
+                Duration before = InstanceGroups.cpuTime(instance).orElse(Duration.ZERO);
                 Thread.sleep(1_000);
-                Duration after = InstanceGroups.cpuTime(id).orElse(Duration.ZERO);
+                Duration after = InstanceGroups.cpuTime(instance).orElse(Duration.ZERO);
                 context.emit(language, "settle=" + settle.toSeconds() + "s", rep, "cpu_time",
                         after.minus(before).toNanos() / 1e6, "ms");
                 context.platform().platform().dispatcher().remove(function, Duration.ofSeconds(10));

@@ -55,7 +55,7 @@ public final class IdleMemoryExperiment implements Experiment {
         double after = InstanceGroups.memAvailableMib();
         long charged = 0;
         for (InstanceView instance : context.instances(function)) {
-            charged += InstanceGroups.memoryBytes(instance.id()).orElse(0L);
+            charged += InstanceGroups.memoryBytes(instance).orElse(0L);
         }
         context.emit(language, parameter, 0, "memavailable_drop", before - after, "MiB");
         context.emit(language, parameter, 0, "per_instance", charged / 1048576.0 / n, "MiB");

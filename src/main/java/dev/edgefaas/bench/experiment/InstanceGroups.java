@@ -1,7 +1,9 @@
 package dev.edgefaas.bench.experiment;
 
+import dev.edgefaas.dispatcher.InstanceView;
 import dev.edgefaas.host.cgroup.Cgroup;
 import dev.edgefaas.host.cgroup.CgroupLayout;
+import dev.edgefaas.sandbox.SandboxInstance;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,8 +11,8 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Resource use of an instance read from its cgroup ({@code edgefaas/<instance>}), which every
- * backend makes and which holds all of the instance's processes: the function, the container,
+ * Resource use of an instance read from its cgroup ({@code edgefaas/<instance>}, or the one its
+ * details name), which every backend makes and which holds all of the instance's processes: the function, the container,
  * the VMM. perf's instruction counters are not available on every host (not on this kind of
  * VM); CPU time is, so the experiments use it and say so.
  */
@@ -20,17 +22,18 @@ final class InstanceGroups {
     private InstanceGroups() {
     }
 
-    static Optional<Duration> cpuTime(String instanceId) {
-        return open(instanceId).map(Cgroup::cpuUsage);
+    static Optional<Duration> cpuTime(InstanceView instance) {
+        return open(instance).map(Cgroup::cpuUsage);
     }
 
-    static Optional<Long> memoryBytes(String instanceId) {
-        return open(instanceId).map(Cgroup::memoryCurrentBytes);
+    static Optional<Long> memoryBytes(InstanceView instance) {
+        return open(instance).map(Cgroup::memoryCurrentBytes);
     }
 
-    private static Optional<Cgroup> open(String instanceId) {
+    private static Optional<Cgroup> open(InstanceView instance) {
+        String name = instance.details().getOrDefault(SandboxInstance.DETAIL_CGROUP, instance.id());
         try {
-            return Optional.of(Cgroup.open(LAYOUT, CgroupLayout.PARENT + "/" + instanceId));
+            return Optional.of(Cgroup.open(LAYOUT, CgroupLayout.PARENT + "/" + name));
         } catch (RuntimeException e) {
             return Optional.empty();
         }

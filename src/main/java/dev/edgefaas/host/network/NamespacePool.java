@@ -133,6 +133,11 @@ public final class NamespacePool implements AutoCloseable {
         });
     }
 
+    /** How many links of each kind the pool keeps ready, as the size of other pools of things started ahead. */
+    public int sparesPerKind() {
+        return spares;
+    }
+
     /** How many namespaces are ready now. */
     public int spares() {
         return namespaceSpares.ready().size();

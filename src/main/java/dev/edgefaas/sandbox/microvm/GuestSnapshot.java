@@ -13,7 +13,8 @@ import java.util.logging.Logger;
  * start that needs it, while later starts wait; each clone is restored from it. A save or
  * restore that fails makes the snapshot unusable: every later instance boots, and the log says
  * why once. The files go with the version ({@link #close}), and the state directory's in-memory
- * directory they sit in is emptied at the platform's next start, should it crash first.
+ * directory they sit in is emptied at the platform's next start, should it crash first. Its
+ * {@link StandbyVmms} wait for clones' states from the first save until then.
  */
 final class GuestSnapshot implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(GuestSnapshot.class.getName());
@@ -30,6 +31,7 @@ final class GuestSnapshot implements AutoCloseable {
 
     private final Path directory;
     private final String version;
+    private final StandbyVmms standby;
     private volatile boolean saved;
     private volatile Vmm.SavedGuest savedGuest;
     private volatile String unusable;
@@ -37,10 +39,17 @@ final class GuestSnapshot implements AutoCloseable {
     /**
      * @param directory a directory of its own, in memory, made now
      * @param version   what the snapshot is of, as instance details and the log name it
+     * @param standbys  how many VMMs to keep waiting for a clone's state
      */
-    GuestSnapshot(Path directory, String version) {
+    GuestSnapshot(Path directory, String version, int standbys) {
         this.directory = directory;
         this.version = version;
+        this.standby = new StandbyVmms(standbys, version);
+    }
+
+    /** The VMMs started ahead for this snapshot's clones. */
+    StandbyVmms standby() {
+        return standby;
     }
 
     Path ram() {
@@ -103,6 +112,7 @@ final class GuestSnapshot implements AutoCloseable {
             saved = false;
         }
         LOG.warning(() -> "instances of " + version + " boot instead of being restored from a snapshot: " + reason);
+        standby.close();
         StateDirectory.deleteTree(directory);
     }
 
@@ -113,6 +123,7 @@ final class GuestSnapshot implements AutoCloseable {
             saved = false;
             unusable = "the version was removed";
         }
+        standby.close();
         StateDirectory.deleteTree(directory);
     }
 }

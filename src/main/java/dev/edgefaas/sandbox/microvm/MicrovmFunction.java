@@ -3,12 +3,14 @@ package dev.edgefaas.sandbox.microvm;
 import dev.edgefaas.function.FunctionManifest;
 import dev.edgefaas.function.ManifestDefaults;
 import dev.edgefaas.function.ReadinessCheck;
+import dev.edgefaas.host.InstanceRecord;
 import dev.edgefaas.host.LoopbackPorts;
 import dev.edgefaas.host.StateDirectory;
 import dev.edgefaas.host.cgroup.Cgroup;
 import dev.edgefaas.host.cgroup.CgroupLayout;
 import dev.edgefaas.host.cgroup.CgroupLimits;
 import dev.edgefaas.host.cgroup.JoinCgroupsThenExec;
+import dev.edgefaas.host.network.InstanceNetwork;
 import dev.edgefaas.host.network.NamespacePool;
 import dev.edgefaas.image.GuestImage;
 import dev.edgefaas.image.GuestKernel;
@@ -19,14 +21,19 @@ import dev.edgefaas.sandbox.PreparedFunction;
 import dev.edgefaas.sandbox.Readiness;
 import dev.edgefaas.sandbox.SandboxException;
 import dev.edgefaas.sandbox.SandboxInstance;
+import java.io.File;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A function with its guest image built; starts one microVM per instance with its VMM: booted,
@@ -44,14 +51,20 @@ record MicrovmFunction(FunctionManifest manifest, Vmm vmm, GuestKernel kernel, G
     static final long VMM_OVERHEAD_MIB = 160;
     /** How long a booted guest may stay busy before it is saved anyway: its function is ready already. */
     private static final Duration MAX_SETTLE = Duration.ofSeconds(2);
+    private static final String CONSOLE = "console.log";
 
     @Override
     public SandboxInstance start(InstanceRequest request) {
         if (snapshot != null && snapshot.ensureSaved(into -> save(request, into))) {
+            snapshot.standby().restoring();
             try {
-                return launch(request.withFreshReadiness(), Vmm.GuestMemory.restoring(snapshot.ram()));
+                Optional<StandbyVmms.Standby> standby = snapshot.standby().take();
+                return standby.isPresent() ? adopt(request.withFreshReadiness(), standby.get())
+                        : launch(request.withFreshReadiness(), Vmm.GuestMemory.restoring(snapshot.ram()));
             } catch (SandboxException e) {
                 snapshot.giveUp("restoring " + request.instanceId() + " failed: " + e.getMessage());
+            } finally {
+                snapshot.standby().restored(this::startStandby);
             }
         }
         return launch(request, Vmm.GuestMemory.ANONYMOUS);
@@ -82,45 +95,132 @@ record MicrovmFunction(FunctionManifest manifest, Vmm vmm, GuestKernel kernel, G
         String id = request.instanceId();
         boolean restore = memory.restore();
         return InstanceStart.run(request, manifest, vmm.sandbox(), start -> {
-            Cgroup group = start.cgroup(cgroups, new CgroupLimits(manifest.vcpus(),
-                    (manifest.memoryMib() + VMM_OVERHEAD_MIB) * 1024L * 1024L, ManifestDefaults.PIDS_MAX));
-            int guestPort = manifest.launch().portOr(GuestNetwork.DEFAULT_GUEST_PORT);
+            Cgroup group = start.cgroup(cgroups, limits());
             GuestNetwork network = manifest.network() == FunctionManifest.Network.ISOLATED
-                    ? new GuestNetwork(start.take(() -> vmm.takeLink(namespaces, request.callbackPort()),
-                            namespaces::release), 0, guestPort)
-                    : new GuestNetwork(null, LoopbackPorts.free(), guestPort);
-            // A guest has whole vCPUs; a fractional limit still applies to the VMM through its cgroup.
-            int vcpus = (int) Math.ceil(manifest.vcpus());
-            List<String> command = vmm.command(new Vmm.MicrovmLaunch(id, kernel, image, network, vcpus,
-                    manifest.memoryMib(), request.scratch(), InstanceEnvironment.lines(InstanceEnvironment.ofInstance(id,
-                            guestPort, vmm.probesReadiness() ? null : request.callbackUrl(network.hostAddress()))),
-                    memory));
-            Path console = request.scratch().resolve("console.log");
-            Process process = start.spawn(new ProcessBuilder(JoinCgroupsThenExec.wrap(group.procsFiles(), command)),
-                    console);
+                    ? network(start.take(() -> vmm.takeLink(namespaces, request.callbackPort()), namespaces::release))
+                    : new GuestNetwork(null, LoopbackPorts.free(), guestPort());
+            Path console = request.scratch().resolve(CONSOLE);
+            Process process = start.spawn(new ProcessBuilder(JoinCgroupsThenExec.wrap(group.procsFiles(),
+                    command(id, network, request.scratch(), memory, vmm.probesReadiness() ? null
+                            : request.callbackUrl(network.hostAddress())))), console);
             MicrovmInstance instance = start.handOver(new MicrovmInstance(id, process, vmm::requestStop, network, console,
-                    request.scratch(), group, namespaces, details(network, restore), vmm.exitReport()));
+                    request.scratch(), group, namespaces, details(network, restore ? Start.RESTORED : Start.BOOTED, group),
+                    vmm.exitReport()));
             if (restore) {
-                vmm.awaitRestore(request.scratch(), process, snapshot.saved().resumedAfter(Instant.now()));
-                request.phases().mark("restore");
+                restore(request, process);
             }
-            // A guest that cannot be told a callback URL is probed instead: one behind a namespace of
-            // its own (every snapshotted one), and a restored one, which called back long ago.
-            ReadinessCheck readiness = manifest.launch().readiness();
-            return start.awaitReady(manifest.readyTimeout(), vmm.probesReadiness()
-                    && readiness.kind() == ReadinessCheck.Kind.CALLBACK ? ReadinessCheck.TCP : readiness);
+            return awaitReady(start);
         });
     }
 
-    private Map<String, String> details(GuestNetwork network, boolean restored) {
+    /**
+     * Restores a clone in a VMM that was {@linkplain #startStandby started ahead}: the instance
+     * takes over its cgroup, network, console and QMP socket, and feeds it the state.
+     */
+    private SandboxInstance adopt(InstanceRequest request, StandbyVmms.Standby standby) {
+        String id = request.instanceId();
+        return InstanceStart.run(request, manifest, vmm.sandbox(), start -> {
+            start.onFailure(standby::discard);
+            Process process = standby.process();
+            request.record().put(InstanceStart.RECORD_CGROUP, standby.group().name());
+            request.record().put(InstanceStart.RECORD_PID, Long.toString(process.pid()));
+            standby.handTo(request.scratch());
+            request.phases().mark("prepare");
+            GuestNetwork network = network(standby.link());
+            MicrovmInstance instance = start.handOver(new MicrovmInstance(id, process, vmm::requestStop, network,
+                    request.scratch().resolve(CONSOLE), request.scratch(), standby.group(), namespaces,
+                    details(network, Start.RESTORED_IN_STANDBY, standby.group()), vmm.exitReport()));
+            restore(request, process);
+            return awaitReady(start);
+        });
+    }
+
+    /**
+     * Starts a VMM with this function's devices and the snapshot's RAM that waits for a
+     * clone's state, in a namespace, cgroup and scratch directory of its own, each recorded first.
+     */
+    private StandbyVmms.Standby startStandby() throws IOException {
+        String id = "vmm-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+        StateDirectory state = namespaces.state();
+        InstanceRecord record = state.newRecord(id, vmm.sandbox());
+        StandbyVmms.Standby standby = new StandbyVmms.Standby(id, record, state.instanceDirectory(id), null, null, null,
+                namespaces);
+        try {
+            record.put(InstanceStart.RECORD_CGROUP, id);
+            standby = standby.withGroup(Cgroup.create(cgroups, id, limits()));
+            standby = standby.withLink(vmm.takeLink(namespaces, 0));
+            List<String> command = command(id, network(standby.link()), standby.scratch(),
+                    Vmm.GuestMemory.restoring(snapshot.ram()), null);
+            standby = standby.withProcess(new ProcessBuilder(JoinCgroupsThenExec.wrap(standby.group().procsFiles(), command))
+                    .redirectInput(new File("/dev/null")).redirectErrorStream(true)
+                    .redirectOutput(standby.scratch().resolve(CONSOLE).toFile()).start());
+            record.put(InstanceStart.RECORD_PID, Long.toString(standby.process().pid()));
+            vmm.awaitStandby(standby.scratch(), standby.process());
+            return standby;
+        } catch (IOException | RuntimeException e) {
+            try {
+                standby.discard();
+            } catch (RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
+    }
+
+    private void restore(InstanceRequest request, Process process) throws IOException {
+        vmm.awaitRestore(request.scratch(), process, snapshot.saved().resumedAfter(Instant.now()));
+        request.phases().mark("restore");
+    }
+
+    /**
+     * Awaits the handed-over guest's readiness. A guest that cannot be told a callback URL is
+     * probed instead: one behind a namespace of its own (every snapshotted one), and a restored
+     * one, which called back long ago.
+     */
+    private SandboxInstance awaitReady(InstanceStart start) {
+        ReadinessCheck readiness = manifest.launch().readiness();
+        return start.awaitReady(manifest.readyTimeout(), vmm.probesReadiness()
+                && readiness.kind() == ReadinessCheck.Kind.CALLBACK ? ReadinessCheck.TCP : readiness);
+    }
+
+    private CgroupLimits limits() {
+        return new CgroupLimits(manifest.vcpus(), (manifest.memoryMib() + VMM_OVERHEAD_MIB) * 1024L * 1024L,
+                ManifestDefaults.PIDS_MAX);
+    }
+
+    private int guestPort() {
+        return manifest.launch().portOr(GuestNetwork.DEFAULT_GUEST_PORT);
+    }
+
+    private GuestNetwork network(InstanceNetwork link) {
+        return new GuestNetwork(link, 0, guestPort());
+    }
+
+    /** The VMM's command for instance {@code id}, told {@code callbackUrl} unless it is null. */
+    private List<String> command(String id, GuestNetwork network, Path scratch, Vmm.GuestMemory memory, URI callbackUrl)
+            throws IOException {
+        // A guest has whole vCPUs; a fractional limit still applies to the VMM through its cgroup.
+        int vcpus = (int) Math.ceil(manifest.vcpus());
+        return vmm.command(new Vmm.MicrovmLaunch(id, kernel, image, network, vcpus, manifest.memoryMib(), scratch,
+                InstanceEnvironment.lines(InstanceEnvironment.ofInstance(id, network.guestPort(), callbackUrl)), memory));
+    }
+
+    /** How an instance came to run, as its details say. */
+    private enum Start { BOOTED, RESTORED, RESTORED_IN_STANDBY }
+
+    private Map<String, String> details(GuestNetwork network, Start how, Cgroup group) {
         Map<String, String> details = new LinkedHashMap<>(vmm.details());
         details.put("kernel", kernel.describe());
         details.put("image", image.rootDisk().getParent() + " (sha256 " + image.digest().substring(0, 12) + ")");
         details.put("network", network.describe());
         details.put("limits", manifest.vcpus() + " vCPU, " + manifest.memoryMib() + " MiB guest; VMM cgroup "
                 + (manifest.memoryMib() + VMM_OVERHEAD_MIB) + " MiB, " + ManifestDefaults.PIDS_MAX + " pids");
-        details.put("start", restored ? "restored from the snapshot of " + snapshot.version()
-                : snapshot == null ? "booted" : "booted (" + snapshot.unusable().orElse("saving its snapshot") + ")");
+        details.put(SandboxInstance.DETAIL_CGROUP, group.name());
+        details.put("start", switch (how) {
+            case RESTORED -> "restored from the snapshot of " + snapshot.version();
+            case RESTORED_IN_STANDBY -> "restored from the snapshot of " + snapshot.version() + " in a VMM started ahead";
+            case BOOTED -> snapshot == null ? "booted" : "booted (" + snapshot.unusable().orElse("saving its snapshot") + ")";
+        });
         return details;
     }
 

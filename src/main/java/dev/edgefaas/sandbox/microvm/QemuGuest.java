@@ -50,8 +50,18 @@ record QemuGuest(String sandbox, boolean microvm, Boot boot, Function<Vmm.Microv
      */
     static QemuGuest linux(Accelerator accelerator, boolean behindNat) {
         return new QemuGuest(QemuMicrovmBackend.NAME, true, Boot.KERNEL_AND_INITRAMFS,
-                launch -> linuxCommandLine(launch, accelerator), behindNat, List.of("virtio-rng-device"),
+                launch -> linuxCommandLine(launch, accelerator), behindNat, linuxDevices(behindNat),
                 MicrovmInstance.ExitReport.CONSOLE, Map.of("vmm", "QEMU microvm"));
+    }
+
+    /**
+     * Entropy from the host; and for guests that are snapshotted, a VM generation ID that each
+     * QEMU makes anew ({@code guid=auto}) and a restore announces, so that a kernel with
+     * {@code CONFIG_VMGENID} (and ACPI) reseeds its random generator rather than go on where
+     * the snapshot left it, as every clone would.
+     */
+    private static List<String> linuxDevices(boolean behindNat) {
+        return behindNat ? List.of("virtio-rng-device", "vmgenid,guid=auto") : List.of("virtio-rng-device");
     }
 
     /**

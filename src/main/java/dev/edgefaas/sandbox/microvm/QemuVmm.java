@@ -150,6 +150,14 @@ final class QemuVmm implements Vmm {
         }
     }
 
+    /** Waits for a QEMU started with {@code -incoming defer} to listen on QMP, and tells it to leave shared RAM alone. */
+    @Override
+    public void awaitStandby(Path scratch, Process process) throws IOException {
+        try (QmpSession qmp = QmpSession.open(scratch.resolve(QMP_SOCKET), QMP_TIMEOUT, process)) {
+            ignoreSharedMemory(qmp);
+        }
+    }
+
     /** Feeds {@code state} to a QEMU waiting with {@code -incoming defer}, and runs the guest once it is loaded. */
     @Override
     public void awaitRestore(Path scratch, Process process, byte[] state) throws IOException {

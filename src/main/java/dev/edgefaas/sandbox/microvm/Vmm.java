@@ -62,6 +62,14 @@ interface Vmm {
     }
 
     /**
+     * Waits until the VMM of {@code process}, started with {@link GuestMemory#restoring}, is
+     * listening for a state, and makes it ready to take one: a standby VMM ({@link StandbyVmms}).
+     */
+    default void awaitStandby(Path scratch, Process process) throws IOException {
+        throw new UnsupportedOperationException(sandbox() + " restores no snapshots");
+    }
+
+    /**
      * Feeds {@code state} (what {@link SavedGuest#resumedAfter} made) to the VMM of {@code process},
      * started with {@link GuestMemory#restoring}, and waits until its guest runs.
      */

@@ -1,0 +1,167 @@
+package dev.edgefaas.sandbox.microvm;
+
+import dev.edgefaas.host.InstanceRecord;
+import dev.edgefaas.host.Shutdown;
+import dev.edgefaas.host.StateDirectory;
+import dev.edgefaas.host.ThreadFactories;
+import dev.edgefaas.host.cgroup.Cgroup;
+import dev.edgefaas.host.network.InstanceNetwork;
+import dev.edgefaas.host.network.NamespacePool;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Optional;
+import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Logger;
+
+/**
+ * VMMs of one snapshot started ahead of need, each in a namespace and cgroup of its own and
+ * waiting idle ({@code -incoming defer}: no CPU, about 40 MiB) for a clone's state, so that a
+ * restore does not wait for QEMU to start (about 60 ms of TCG set-up here). A restore takes one
+ * ({@link #take}), whose cgroup becomes the instance's (moving a process between cgroups costs
+ * about 15 ms here: the kernel waits for an RCU grace period per hierarchy), and fresh ones are
+ * {@linkplain #fill started} once the restore is over. Each is recorded in the state directory
+ * before its cgroup and process exist, like an instance, so the reaper of a later run kills what
+ * a crashed one left.
+ */
+final class StandbyVmms implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(StandbyVmms.class.getName());
+    /** The files a standby VMM made in its scratch directory that its instance takes over. */
+    private static final String[] TAKEN_OVER = {"console.log", "qmp.sock"};
+
+    /** Starts one standby VMM, returning once it is listening for its state. */
+    @FunctionalInterface
+    interface Starter {
+        Standby start() throws IOException;
+    }
+
+    /**
+     * One started VMM waiting for a state. Any part may be null while it is being started, and
+     * {@link #discard} removes those that are there.
+     *
+     * @param record  names its cgroup and pid for the reaper
+     * @param scratch its console and QMP socket, until an instance takes them over
+     */
+    record Standby(String id, InstanceRecord record, Path scratch, Cgroup group, InstanceNetwork link, Process process,
+                   NamespacePool namespaces) {
+        Standby withGroup(Cgroup created) {
+            return new Standby(id, record, scratch, created, link, process, namespaces);
+        }
+
+        Standby withLink(InstanceNetwork taken) {
+            return new Standby(id, record, scratch, group, taken, process, namespaces);
+        }
+
+        Standby withProcess(Process started) {
+            return new Standby(id, record, scratch, group, link, started, namespaces);
+        }
+
+        /**
+         * Hands the console and QMP socket to an instance's {@code scratch} (a renamed socket
+         * still reaches its QEMU, a renamed log still receives its output), then forgets this
+         * standby: its record and directory go. The process, cgroup and link are the instance's
+         * from now on, and must be named in its record already.
+         */
+        void handTo(Path instanceScratch) throws IOException {
+            for (String file : TAKEN_OVER) {
+                Files.move(scratch.resolve(file), instanceScratch.resolve(file), StandardCopyOption.REPLACE_EXISTING);
+            }
+            Shutdown.all(record::delete, () -> StateDirectory.deleteTree(scratch));
+        }
+
+        /** Kills the VMM and removes everything it had; what exists of it. */
+        void discard() {
+            Shutdown.all(() -> {
+                if (process != null) {
+                    process.destroyForcibly();
+                    process.waitFor();
+                }
+            }, () -> {
+                if (group != null) {
+                    group.close();
+                }
+            }, () -> {
+                if (link != null) {
+                    namespaces.release(link);
+                }
+            }, record::delete, () -> StateDirectory.deleteTree(scratch));
+        }
+    }
+
+    private final int size;
+    private final String version;
+    private final LinkedBlockingDeque<Standby> ready = new LinkedBlockingDeque<>();
+    private final AtomicInteger starting = new AtomicInteger();
+    private final AtomicInteger restoring = new AtomicInteger();
+    private volatile boolean closed;
+
+    /**
+     * @param size    how many to keep waiting; 0 starts none
+     * @param version what they are for, as the log names it
+     */
+    StandbyVmms(int size, String version) {
+        this.size = size;
+        this.version = version;
+    }
+
+    /** A waiting VMM whose process is alive, if one is ready. */
+    Optional<Standby> take() {
+        Standby taken;
+        while ((taken = ready.pollFirst()) != null && !taken.process().isAlive()) {
+            taken.discard();
+        }
+        return Optional.ofNullable(taken);
+    }
+
+    /** Notes a restore under way: none is started until every restore is over ({@link #restored}). */
+    void restoring() {
+        restoring.incrementAndGet();
+    }
+
+    /**
+     * Notes a restore over; once none is under way, starts the VMMs that are missing. Not
+     * sooner: starting one takes a CPU for tens of milliseconds, which a burst of restores needs.
+     */
+    void restored(Starter starter) {
+        if (restoring.decrementAndGet() == 0) {
+            fill(starter);
+        }
+    }
+
+    /** Starts, in the background, as many VMMs as are missing, unless a restore is under way. */
+    void fill(Starter starter) {
+        while (!closed && restoring.get() == 0 && ready.size() + starting.get() < size) {
+            starting.incrementAndGet();
+            ThreadFactories.startVirtual("standby-vmm", () -> {
+                try {
+                    Standby started = starter.start();
+                    ready.offerLast(started);
+                    if (closed && ready.remove(started)) {
+                        started.discard();
+                    }
+                } catch (IOException | RuntimeException e) {
+                    LOG.warning(() -> "cannot start a standby VMM for " + version + ": " + e.getMessage());
+                } finally {
+                    starting.decrementAndGet();
+                }
+            });
+        }
+    }
+
+    /** How many are waiting now. */
+    int waiting() {
+        return ready.size();
+    }
+
+    /** Discards every waiting VMM and starts no more: the snapshot is gone or unusable. */
+    @Override
+    public void close() {
+        closed = true;
+        Standby standby;
+        while ((standby = ready.pollFirst()) != null) {
+            standby.discard();
+        }
+    }
+}
