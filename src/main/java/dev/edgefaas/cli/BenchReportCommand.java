@@ -56,6 +56,14 @@ final class BenchReportCommand implements Callable<Integer> {
                     + " guest instruction is emulated, so boots take seconds and CPU-bound times are not comparable;"
                     + " the paper's virtual machines ran on Firecracker with KVM.");
         }
+        List<String> restoring = sandboxes.stream().filter(name -> backends.get(name).restoresSnapshots()).toList();
+        if (!restoring.isEmpty()) {
+            caveats.add("start=restore on " + String.join(", ", restoring) + ": clones of one snapshot per function"
+                    + " version (the paper has none; its Firecracker VMs boot). A clone starts with the snapshot's"
+                    + " random-generator state: Linux guests get a new vmgenid, which only a kernel with"
+                    + " CONFIG_VMGENID acts on (not the Debian cloud or minimal kernel); Nanos and OSv have no"
+                    + " vmgenid driver and do not reseed on restore.");
+        }
         if (options.settings().quick()) {
             caveats.add("Quick run: " + options.settings().reps() + " repetitions and fewer points than the paper.");
         }
