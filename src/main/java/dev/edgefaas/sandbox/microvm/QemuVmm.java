@@ -6,6 +6,9 @@ import dev.edgefaas.host.network.GuestNat;
 import dev.edgefaas.host.network.InstanceNetwork;
 import dev.edgefaas.host.network.NamespacePool;
 import java.io.IOException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,6 +26,8 @@ import java.util.Map;
  */
 final class QemuVmm implements Vmm {
     private static final String QMP_SOCKET = "qmp.sock";
+    /** Where a restoring QEMU listens for its state; short, as a socket's path must be. */
+    private static final String INCOMING_SOCKET = "in.sock";
     private static final String RAM_ID = "ram0";
     /** How long QEMU may take to listen on QMP, to save a guest or to restore one. */
     private static final Duration QMP_TIMEOUT = Duration.ofSeconds(30);
@@ -158,18 +163,29 @@ final class QemuVmm implements Vmm {
         }
     }
 
-    /** Feeds {@code state} to a QEMU waiting with {@code -incoming defer}, and runs the guest once it is loaded. */
+    /**
+     * Feeds {@code state} to a QEMU waiting with {@code -incoming defer}, and runs the guest once
+     * it is loaded. The state goes over a socket QEMU listens on for it, written from here: no
+     * shell and {@code cat} to start, as {@code exec:} would.
+     */
     @Override
     public void awaitRestore(Path scratch, Process process, byte[] state) throws IOException {
-        Path advanced = Files.write(scratch.resolve("state"), state);
+        Path incoming = scratch.resolve(INCOMING_SOCKET);
         try (QmpSession qmp = QmpSession.open(scratch.resolve(QMP_SOCKET), QMP_TIMEOUT, process)) {
             ignoreSharedMemory(qmp);
-            qmp.execute("migrate-incoming", QmpSession.arguments().put("uri", "exec:cat " + quoted(advanced)));
+            // QEMU listens before it answers, and loads what it reads as it reads it.
+            qmp.execute("migrate-incoming", QmpSession.arguments().put("uri", "unix:" + incoming));
+            try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(incoming))) {
+                ByteBuffer bytes = ByteBuffer.wrap(state);
+                while (bytes.hasRemaining()) {
+                    channel.write(bytes);
+                }
+            }
             awaitMigration(qmp, process, "restoring");
             // The guest was saved stopped, so it is loaded paused.
             qmp.execute("cont", null);
         } finally {
-            Files.deleteIfExists(advanced);
+            Files.deleteIfExists(incoming);
         }
     }
 
