@@ -58,10 +58,11 @@ public final class ExperimentContext {
     }
 
     /**
-     * One cold start of the single-use function {@code function}; returns once its instance is
-     * gone, which the time measured does not include.
+     * One cold start of the single-use function {@code function}, begun on a quiet host; returns
+     * once its instance is gone, which the time measured does not include.
      */
     ColdStart coldStart(String function) throws Exception {
+        awaitQuietHost();
         long start = System.nanoTime();
         String timing;
         try (KeepAliveConnection connection = new KeepAliveConnection(platform.gateway(function, "/"))) {
@@ -70,6 +71,11 @@ public final class ExperimentContext {
         double millis = (System.nanoTime() - start) / 1e6;
         awaitNoInstances(function);
         return new ColdStart(millis, timing);
+    }
+
+    /** Waits, at most five seconds, until what the platform does in the background after a start is done ({@link HostCpu}). */
+    void awaitQuietHost() throws InterruptedException {
+        HostCpu.awaitQuiet(Duration.ofSeconds(5));
     }
 
     public Experiment.Settings settings() {
