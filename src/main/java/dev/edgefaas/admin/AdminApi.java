@@ -31,7 +31,7 @@ import java.util.function.Function;
 
 /**
  * The management API, served only on the admin listener: deploy, list and remove functions,
- * upload artifacts, list instances and sandboxes, and Prometheus metrics. Where the node has a
+ * upload artifacts, list instances and sandboxes, functions' logs, and Prometheus metrics. Where the node has a
  * token, every request must carry it ({@code Authorization: Bearer TOKEN}); without, 401 and
  * nothing changes.
  */
@@ -46,6 +46,7 @@ public final class AdminApi implements HttpService {
     private final Path workingDirectory;
     private final Optional<String> token;
     private final long maxUploadBytes;
+    private final LogsEndpoint logs;
 
     /**
      * @param workingDirectory what relative artifact paths in {@code PUT} bodies are resolved against
@@ -58,6 +59,7 @@ public final class AdminApi implements HttpService {
         this.token = token;
         this.maxUploadBytes = maxUploadBytes;
         this.dispatcher = dispatcher;
+        this.logs = new LogsEndpoint(dispatcher);
         this.deployer = deployer;
         this.metrics = metrics;
         this.backends = backends;
@@ -72,6 +74,7 @@ public final class AdminApi implements HttpService {
                 .post("/api/images", this::uploadImage)
                 .get("/api/functions", this::listFunctions)
                 .get("/api/functions/{name}", this::getFunction)
+                .get("/api/functions/{name}/logs", logs::handle)
                 .delete("/api/functions/{name}", this::removeFunction)
                 .get("/api/instances", this::listInstances)
                 .get("/api/sandboxes", this::listSandboxes)
@@ -84,18 +87,18 @@ public final class AdminApi implements HttpService {
         String name = request.path().pathParameters().get("name");
         try {
             FunctionDeployer.Deployed deployed = deployer.deploy(name, readBody(request), workingDirectory);
-            sendJson(response, deployed.replaced() ? 200 : 201, Json.manifest(deployed.manifest()).put("version", deployed.version()));
+            AdminResponses.json(response, deployed.replaced() ? 200 : 201, Json.manifest(deployed.manifest()).put("version", deployed.version()));
         } catch (UncheckedIOException e) {
             // The store could not keep it: nothing changed, the previous version still serves.
             storeFailed(response, e);
         } catch (ManifestException e) {
             ObjectNode body = Json.MAPPER.createObjectNode()
                     .put("error", e.getMessage()).put("field", e.field()).put("status", 400);
-            sendJson(response, 400, body);
+            AdminResponses.json(response, 400, body);
         } catch (SandboxException e) {
             ObjectNode body = Json.MAPPER.createObjectNode()
                     .put("error", e.getMessage()).put("field", "sandbox").put("status", 400);
-            sendJson(response, 400, body);
+            AdminResponses.json(response, 400, body);
         }
     }
 
@@ -106,7 +109,7 @@ public final class AdminApi implements HttpService {
             return;
         }
         response.header(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"edgefaas\"");
-        sendJson(response, 401, Json.MAPPER.createObjectNode()
+        AdminResponses.json(response, 401, Json.MAPPER.createObjectNode()
                 .put("error", "the management API needs its token: Authorization: Bearer TOKEN, with the token from "
                         + AdminToken.FILE_NAME + " in the node's data directory (edgefaas --token, or EDGEFAAS_TOKEN)")
                 .put("status", 401));
@@ -134,9 +137,9 @@ public final class AdminApi implements HttpService {
             if (!uploaded.uploadSha256().isEmpty()) {
                 answer.put("upload-sha256", uploaded.uploadSha256());
             }
-            sendJson(response, 201, answer);
+            AdminResponses.json(response, 201, answer);
         } catch (FunctionDeployer.UploadRefused e) {
-            sendJson(response, e.status(), Json.MAPPER.createObjectNode().put("error", e.getMessage()).put("status", e.status()));
+            AdminResponses.json(response, e.status(), Json.MAPPER.createObjectNode().put("error", e.getMessage()).put("status", e.status()));
         } catch (IOException | UncheckedIOException e) {
             storeFailed(response, e);
         }
@@ -145,7 +148,7 @@ public final class AdminApi implements HttpService {
     /** 507 Insufficient Storage for a full disk, else 500; the message says what could not be kept. */
     private static void storeFailed(ServerResponse response, Exception e) {
         int status = String.valueOf(e.getMessage()).contains("disk is full") ? 507 : 500;
-        sendJson(response, status, Json.MAPPER.createObjectNode().put("error", e.getMessage()).put("status", status));
+        AdminResponses.json(response, status, Json.MAPPER.createObjectNode().put("error", e.getMessage()).put("status", status));
     }
 
     private void rejectName(ServerRequest request, ServerResponse response) {
@@ -155,13 +158,13 @@ public final class AdminApi implements HttpService {
         ObjectNode body = Json.MAPPER.createObjectNode()
                 .put("error", "name: " + (problem != null ? problem : "'" + name + "' is not a function name"))
                 .put("field", "name").put("status", 400);
-        sendJson(response, 400, body);
+        AdminResponses.json(response, 400, body);
     }
 
     private void listFunctions(ServerRequest request, ServerResponse response) {
         ArrayNode array = Json.array();
         dispatcher.functions().forEach(manifest -> array.add(withVersion(manifest)));
-        sendJson(response, 200, array);
+        AdminResponses.json(response, 200, array);
     }
 
     private void getFunction(ServerRequest request, ServerResponse response) {
@@ -173,17 +176,17 @@ public final class AdminApi implements HttpService {
                     ArrayNode instances = function.putArray("instances");
                     dispatcher.instances().stream().filter(view -> view.function().equals(name))
                             .forEach(view -> instances.add(Json.instance(view)));
-                    sendJson(response, 200, function);
+                    AdminResponses.json(response, 200, function);
                 },
-                () -> sendJson(response, 404, notFound(name)));
+                () -> AdminResponses.json(response, 404, AdminResponses.notFound(name)));
     }
 
     private void removeFunction(ServerRequest request, ServerResponse response) {
         String name = request.path().pathParameters().get("name");
         if (deployer.remove(name, DRAIN_GRACE)) {
-            sendJson(response, 200, Json.MAPPER.createObjectNode().put("removed", name));
+            AdminResponses.json(response, 200, Json.MAPPER.createObjectNode().put("removed", name));
         } else {
-            sendJson(response, 404, notFound(name));
+            AdminResponses.json(response, 404, AdminResponses.notFound(name));
         }
     }
 
@@ -192,7 +195,7 @@ public final class AdminApi implements HttpService {
         for (InstanceView view : dispatcher.instances()) {
             array.add(Json.instance(view));
         }
-        sendJson(response, 200, array);
+        AdminResponses.json(response, 200, array);
     }
 
     private void listSandboxes(ServerRequest request, ServerResponse response) {
@@ -206,7 +209,7 @@ public final class AdminApi implements HttpService {
             ObjectNode details = node.putObject("details");
             availability.details().forEach(details::put);
         }
-        sendJson(response, 200, array);
+        AdminResponses.json(response, 200, array);
     }
 
     private void metrics(ServerRequest request, ServerResponse response) {
@@ -220,10 +223,6 @@ public final class AdminApi implements HttpService {
         return node;
     }
 
-    private static ObjectNode notFound(String name) {
-        return Json.MAPPER.createObjectNode()
-                .put("error", "no function named '" + name + "' is deployed").put("status", 404);
-    }
 
     private static String readBody(ServerRequest request) {
         if (!request.content().hasEntity()) {
@@ -240,9 +239,4 @@ public final class AdminApi implements HttpService {
         }
     }
 
-    private static void sendJson(ServerResponse response, int status, JsonNode body) {
-        response.status(status);
-        response.header(HeaderNames.CONTENT_TYPE, "application/json");
-        response.send(body.toString().getBytes(StandardCharsets.UTF_8));
-    }
 }

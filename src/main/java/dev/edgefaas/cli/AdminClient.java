@@ -3,11 +3,14 @@ package dev.edgefaas.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 import picocli.CommandLine;
@@ -37,10 +40,50 @@ final class AdminClient {
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }
-        token.ifPresent(value -> request.header("Authorization", "Bearer " + value));
-        HttpResponse<String> response;
+        HttpResponse<String> response = exchange(request, HttpResponse.BodyHandlers.ofString());
+        JsonNode json;
         try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            json = JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new IllegalStateException("the platform answered " + response.statusCode() + " with " + response.body());
+        }
+        if (response.statusCode() >= 400) {
+            throw refused(response.statusCode(), json, response.body());
+        }
+        return json;
+    }
+
+    /**
+     * GETs {@code path}, whose answer is text, and copies it to {@code out} as it comes, for as
+     * long as it comes (a followed log); errors of the API become messages as for {@link #send}.
+     */
+    void copyText(String path, OutputStream out) throws IOException {
+        HttpResponse<InputStream> response = exchange(HttpRequest.newBuilder(base.resolve(path)).GET(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        try (InputStream in = response.body()) {
+            if (response.statusCode() >= 400) {
+                String body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                JsonNode json;
+                try {
+                    json = JSON.readTree(body);
+                } catch (IOException e) {
+                    json = JSON.createObjectNode();
+                }
+                throw refused(response.statusCode(), json, body);
+            }
+            byte[] buffer = new byte[8192];
+            int read;
+            while ((read = in.read(buffer)) >= 0) {
+                out.write(buffer, 0, read);
+                out.flush();
+            }
+        }
+    }
+
+    private <T> HttpResponse<T> exchange(HttpRequest.Builder request, HttpResponse.BodyHandler<T> body) {
+        token.ifPresent(value -> request.header("Authorization", "Bearer " + value));
+        try {
+            return http.send(request.build(), body);
         } catch (ConnectException e) {
             throw new CommandLine.ParameterException(new CommandLine(new Main()),
                     "no edgefaas is answering at " + base + ": start one with ./edgefaas serve, or pass --admin URL");
@@ -50,20 +93,14 @@ final class AdminClient {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         }
-        JsonNode json;
-        try {
-            json = JSON.readTree(response.body());
-        } catch (IOException e) {
-            throw new IllegalStateException("the platform answered " + response.statusCode() + " with " + response.body());
-        }
-        if (response.statusCode() == 401 && token.isEmpty()) {
-            throw new IllegalStateException(json.path("error").asText(response.body())
+    }
+
+    private IllegalStateException refused(int status, JsonNode json, String body) {
+        if (status == 401 && token.isEmpty()) {
+            return new IllegalStateException(json.path("error").asText(body)
                     + "; this CLI found no token: pass --token or set EDGEFAAS_TOKEN");
         }
-        if (response.statusCode() >= 400) {
-            throw new Refused(response.statusCode(), json.path("error").asText(response.body()));
-        }
-        return json;
+        return new Refused(status, json.path("error").asText(body));
     }
 
     /** The API refused a request; the message is its error, {@link #status()} its HTTP status. */

@@ -12,7 +12,7 @@ import picocli.CommandLine;
         description = "Serverless functions on an edge host, each instance in the sandbox you choose.",
         subcommands = {
             ServeCommand.class, DeployCommand.class, InvokeCommand.class, ListCommand.class,
-            InstancesCommand.class, RemoveCommand.class, DoctorCommand.class, BenchCommand.class, KernelCommand.class,
+            InstancesCommand.class, LogsCommand.class, RemoveCommand.class, DoctorCommand.class, BenchCommand.class, KernelCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

@@ -3,6 +3,8 @@ package dev.edgefaas.dispatcher;
 import dev.edgefaas.function.FunctionManifest;
 import dev.edgefaas.host.StateDirectory;
 import dev.edgefaas.host.ThreadFactories;
+import dev.edgefaas.logs.FunctionLog;
+import dev.edgefaas.logs.FunctionLogs;
 import dev.edgefaas.metrics.PlatformMetrics;
 import dev.edgefaas.sandbox.Availability;
 import dev.edgefaas.sandbox.PreparedFunction;
@@ -44,9 +46,9 @@ public final class Dispatcher implements AutoCloseable {
      * @param callbackPort the callback listener's port, known once the server has started
      */
     public Dispatcher(Map<String, SandboxBackend> backends, StateDirectory state, IntSupplier callbackPort,
-                      PlatformMetrics metrics, ReadinessCallbacks callbacks) {
+                      PlatformMetrics metrics, ReadinessCallbacks callbacks, FunctionLogs logs) {
         this.backends = Map.copyOf(backends);
-        this.context = new PoolContext(state, callbacks, callbackPort, metrics, new CopyOnWriteArrayList<>());
+        this.context = new PoolContext(state, callbacks, callbackPort, metrics, logs, new CopyOnWriteArrayList<>());
         housekeeping.scheduleWithFixedDelay(this::maintainAll, HOUSEKEEPING_PERIOD.toMillis(),
                 HOUSEKEEPING_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -128,7 +130,15 @@ public final class Dispatcher implements AutoCloseable {
             return false;
         }
         pool.drain(grace);
+        if (!pools.containsKey(name)) {
+            context.logs().remove(name);
+        }
         return true;
+    }
+
+    /** The log of deployed function {@code name}: what its instances printed, now and before a restart. */
+    public Optional<FunctionLog> log(String name) {
+        return pools.containsKey(name) ? Optional.of(context.logs().of(name)) : Optional.empty();
     }
 
     /**
@@ -189,6 +199,8 @@ public final class Dispatcher implements AutoCloseable {
                 return;
             }
         }
+        // The files stay, for the next start of the node.
+        context.logs().close();
     }
 
     @Override

@@ -4,10 +4,12 @@ import dev.edgefaas.function.FunctionManifest;
 import dev.edgefaas.host.InstanceRecord;
 import dev.edgefaas.host.StateDirectory;
 import dev.edgefaas.host.ThreadFactories;
+import dev.edgefaas.logs.FunctionLog;
 import dev.edgefaas.sandbox.Diagnosis;
 import dev.edgefaas.sandbox.InstanceRequest;
 import dev.edgefaas.sandbox.PreparedFunction;
 import dev.edgefaas.sandbox.Readiness;
+import dev.edgefaas.sandbox.SandboxException;
 import dev.edgefaas.sandbox.SandboxInstance;
 import io.micrometer.core.instrument.Meter;
 import java.time.Duration;
@@ -205,17 +207,21 @@ final class FunctionPool {
 
     private void boot(LiveInstance instance) {
         Readiness readiness = context.callbacks().register(instance.id);
+        FunctionLog log = context.logs().of(name());
         InstanceRequest request = new InstanceRequest(instance.id, context.callbackPort().getAsInt(), readiness,
-                instance.phases, instance.record, instance.scratch);
+                instance.phases, instance.record, instance.scratch, log);
         SandboxInstance sandbox;
         try {
             sandbox = prepared.start(request);
         } catch (RuntimeException e) {
             context.metrics().coldStart(name(), sandboxName(), false, 0);
-            LOG.warning(() -> "cold start failed: " + e.getMessage());
+            // The diagnosis has the last lines; the log has all of them, after the scratch directory is gone.
+            SandboxException failed = new SandboxException(e.getMessage() + "; its whole output: edgefaas logs " + name()
+                    + " --instance " + instance.id + " (" + log.currentFile() + ")", e);
+            LOG.warning(() -> "cold start failed: " + failed.getMessage());
             remove(instance);
             cleanUp(instance);
-            instance.booted.completeExceptionally(e);
+            instance.booted.completeExceptionally(failed);
             return;
         } finally {
             context.callbacks().unregister(instance.id);

@@ -1,6 +1,7 @@
 package dev.edgefaas.dispatcher;
 
 import dev.edgefaas.host.StateDirectory;
+import dev.edgefaas.logs.FunctionLogs;
 import dev.edgefaas.metrics.PlatformMetrics;
 import java.net.URI;
 import java.util.List;
@@ -8,11 +9,11 @@ import java.util.function.Consumer;
 import java.util.function.IntSupplier;
 
 /**
- * What every function pool shares: host state, the callback listener, metrics, and who wants to
- * know when an instance has stopped (the gateway, to drop its connections to it).
+ * What every function pool shares: host state, the callback listener, metrics, the functions'
+ * logs, and who wants to know when an instance has stopped (the gateway, to drop its connections to it).
  */
 record PoolContext(StateDirectory state, ReadinessCallbacks callbacks, IntSupplier callbackPort, PlatformMetrics metrics,
-                   List<Consumer<URI>> exitListeners) {
+                   FunctionLogs logs, List<Consumer<URI>> exitListeners) {
 
     void instanceStopped(URI endpoint) {
         exitListeners.forEach(listener -> listener.accept(endpoint));

@@ -16,6 +16,7 @@ import dev.edgefaas.host.cgroup.CgroupLayout;
 import dev.edgefaas.host.network.AddressPool;
 import dev.edgefaas.host.network.NamespacePool;
 import dev.edgefaas.image.ArtifactCache;
+import dev.edgefaas.logs.FunctionLogs;
 import dev.edgefaas.metrics.PlatformMetrics;
 import dev.edgefaas.sandbox.SandboxBackend;
 import dev.edgefaas.store.FunctionDeployer;
@@ -94,7 +95,10 @@ public final class Platform implements AutoCloseable {
             PlatformMetrics metrics = new PlatformMetrics();
             ReadinessCallbacks callbacks = new ReadinessCallbacks();
             AtomicReference<GatewayServer> serverRef = new AtomicReference<>();
-            Dispatcher dispatcher = new Dispatcher(backends, state, () -> serverRef.get().callbackPort(), metrics, callbacks);
+            // Beside the functions they belong to, where those are kept; else with the run's state.
+            FunctionLogs logs = new FunctionLogs(config.dataDirectory().orElse(state.root()).resolve("logs"));
+            Dispatcher dispatcher = new Dispatcher(backends, state, () -> serverRef.get().callbackPort(), metrics, callbacks,
+                    logs);
             ManifestParser parser = new ManifestParser(ManifestDefaults.forHost(config.defaultSandbox()));
             FunctionDeployer deployer = new FunctionDeployer(dispatcher, parser, config.dataDirectory().map(FunctionStore::open));
             if (config.dataDirectory().isPresent()) {

@@ -1,6 +1,7 @@
 package dev.edgefaas.sandbox;
 
 import dev.edgefaas.host.InstanceRecord;
+import dev.edgefaas.logs.LineSink;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -14,10 +15,17 @@ import java.util.Objects;
  * @param phases       the backend marks its cold-start phases here
  * @param record       write-ahead record of host resources, for the reaper after a crash
  * @param scratch      a directory of the instance's own (output, temporary files), removed by the caller
+ * @param log          where the instance's output goes, line by line, beside its output file
  */
 public record InstanceRequest(
         String instanceId, int callbackPort, Readiness readiness, ColdStartPhases phases, InstanceRecord record,
-        Path scratch) {
+        Path scratch, LineSink log) {
+
+    /** A request whose output is kept in its scratch directory only. */
+    public InstanceRequest(String instanceId, int callbackPort, Readiness readiness, ColdStartPhases phases,
+                           InstanceRecord record, Path scratch) {
+        this(instanceId, callbackPort, readiness, phases, record, scratch, LineSink.NONE);
+    }
 
     public InstanceRequest {
         Objects.requireNonNull(instanceId, "instanceId");
@@ -25,6 +33,7 @@ public record InstanceRequest(
         Objects.requireNonNull(phases, "phases");
         Objects.requireNonNull(record, "record");
         Objects.requireNonNull(scratch, "scratch");
+        Objects.requireNonNull(log, "log");
     }
 
     /**
@@ -33,7 +42,7 @@ public record InstanceRequest(
      * that are probed: a callback still goes to the original.
      */
     public InstanceRequest withFreshReadiness() {
-        return new InstanceRequest(instanceId, callbackPort, new Readiness(), phases, record, scratch);
+        return new InstanceRequest(instanceId, callbackPort, new Readiness(), phases, record, scratch, log);
     }
 
     /** The URL the instance must {@code GET} once it listens, via the host address it can reach. */

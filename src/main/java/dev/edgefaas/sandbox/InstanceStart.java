@@ -41,6 +41,7 @@ public final class InstanceStart {
     private final String what;
     private final Deque<Runnable> undo = new ArrayDeque<>();
     private ProcessBackedInstance instance;
+    private OutputPump pump;
 
     private InstanceStart(InstanceRequest request, String what) {
         this.request = request;
@@ -108,16 +109,18 @@ public final class InstanceStart {
 
     /**
      * Ends the {@code prepare} phase and starts {@code builder} with no input and its output (both
-     * streams) to {@code output}; records its pid and ends the {@code spawn} phase.
+     * streams) {@linkplain OutputPump pumped} to {@code output} and the request's log; records
+     * its pid and ends the {@code spawn} phase.
      */
     public Process spawn(ProcessBuilder builder, Path output) throws IOException {
         request.phases().mark("prepare");
         Process process = builder.redirectInput(new File("/dev/null"))
                 .redirectErrorStream(true)
-                .redirectOutput(output.toFile())
+                .redirectOutput(ProcessBuilder.Redirect.PIPE)
                 .start();
         undo.push(process::destroyForcibly);
         request.record().put(RECORD_PID, Long.toString(process.pid()));
+        pump = OutputPump.start(process.getInputStream(), output, request.instanceId(), request.log());
         request.phases().mark("spawn");
         return process;
     }
@@ -129,6 +132,9 @@ public final class InstanceStart {
     public <I extends ProcessBackedInstance> I handOver(I started) {
         undo.clear();
         instance = started;
+        if (pump != null) {
+            started.outputFrom(pump);
+        }
         started.onExit(request.readiness()::signalExited);
         return started;
     }

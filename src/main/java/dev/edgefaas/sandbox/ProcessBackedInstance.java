@@ -2,8 +2,8 @@ package dev.edgefaas.sandbox;
 
 import dev.edgefaas.host.OutputTail;
 import java.net.URI;
-import java.time.Duration;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
@@ -18,12 +18,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public abstract class ProcessBackedInstance implements SandboxInstance {
     private static final int DIAGNOSIS_LINES = 20;
 
+    /** How long a diagnosis of a process that exited waits for the rest of its output. */
+    private static final Duration OUTPUT_END_PATIENCE = Duration.ofMillis(500);
+
     private final String id;
     private final URI endpoint;
     private final Map<String, String> details;
     private final AtomicBoolean closed = new AtomicBoolean();
     protected final Process process;
     private final Path output;
+    private volatile OutputPump pump;
 
     protected ProcessBackedInstance(String id, Process process, URI endpoint, Path output, Map<String, String> details) {
         this.id = id;
@@ -63,8 +67,17 @@ public abstract class ProcessBackedInstance implements SandboxInstance {
         process.onExit().thenRun(action);
     }
 
+    /** The pump that copies this instance's output into its output file: a diagnosis waits for its last lines. */
+    public final void outputFrom(OutputPump copying) {
+        pump = copying;
+    }
+
     @Override
     public final Diagnosis diagnose() {
+        if (!process.isAlive() && pump != null) {
+            // What the exit code and out-of-memory checks read may still be in the pipe.
+            pump.awaitEnd(OUTPUT_END_PATIENCE);
+        }
         OptionalInt exitCode = process.isAlive() ? OptionalInt.empty() : exitCode();
         boolean outOfMemory = !closed.get() && outOfMemory(exitCode);
         return new Diagnosis(exitCode, outOfMemory, OutputTail.lastLines(output, DIAGNOSIS_LINES), !process.isAlive());

@@ -1,6 +1,7 @@
 package dev.edgefaas.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.edgefaas.testing.Fixtures;
 import dev.edgefaas.testing.TestPlatform;
@@ -9,6 +10,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,12 +43,17 @@ class CommandLineTest {
         assertThat(run("invoke", "greeter", "-i", gateway)).isZero();
         assertThat(run("list", admin)).isZero();
         assertThat(run("instances", admin)).isZero();
+        // The line the instance printed may still be on its way through the pipe.
+        await().atMost(Duration.ofSeconds(10)).until(() -> !platform.platform().dispatcher().log("greeter").orElseThrow()
+                .tail(1, Optional.empty()).isEmpty());
+        assertThat(run("logs", "greeter", "--tail", "5", admin)).isZero();
         assertThat(run("rm", "greeter", admin)).isZero();
 
         String printed = out.toString(StandardCharsets.UTF_8);
         assertThat(printed).contains("deployed greeter version ", "(go on process)", "hello", "removed greeter").containsIgnoringCase("X-Start: cold");
         assertThat(printed.lines().filter(l -> l.startsWith("greeter "))).hasSize(1);
         assertThat(printed.lines().filter(l -> l.startsWith("greeter-"))).hasSize(1);
+        assertThat(printed.lines().filter(l -> l.matches("\\S+Z greeter-[0-9a-f]+ listening on :\\d+"))).hasSize(1);
         assertThat(platform.platform().dispatcher().functions()).isEmpty();
     }
 

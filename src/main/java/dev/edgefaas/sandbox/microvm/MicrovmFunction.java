@@ -14,9 +14,11 @@ import dev.edgefaas.host.network.InstanceNetwork;
 import dev.edgefaas.host.network.NamespacePool;
 import dev.edgefaas.image.GuestImage;
 import dev.edgefaas.image.GuestKernel;
+import dev.edgefaas.logs.LineSink;
 import dev.edgefaas.sandbox.InstanceEnvironment;
 import dev.edgefaas.sandbox.InstanceRequest;
 import dev.edgefaas.sandbox.InstanceStart;
+import dev.edgefaas.sandbox.OutputPump;
 import dev.edgefaas.sandbox.PreparedFunction;
 import dev.edgefaas.sandbox.Readiness;
 import dev.edgefaas.sandbox.SandboxException;
@@ -76,7 +78,8 @@ record MicrovmFunction(FunctionManifest manifest, Vmm vmm, GuestKernel kernel, G
      */
     private void save(InstanceRequest request, GuestSnapshot into) throws IOException {
         InstanceRequest template = new InstanceRequest(request.instanceId(), request.callbackPort(), new Readiness(),
-                request.phases(), request.record(), Files.createDirectories(request.scratch().resolve("snapshot")));
+                request.phases(), request.record(), Files.createDirectories(request.scratch().resolve("snapshot")),
+                request.log());
         MicrovmInstance booted = (MicrovmInstance) launch(template, Vmm.GuestMemory.saving(into.ram()));
         try {
             booted.awaitSettled(MAX_SETTLE);
@@ -125,11 +128,13 @@ record MicrovmFunction(FunctionManifest manifest, Vmm vmm, GuestKernel kernel, G
             request.record().put(InstanceStart.RECORD_CGROUP, standby.group().name());
             request.record().put(InstanceStart.RECORD_PID, Long.toString(process.pid()));
             standby.handTo(request.scratch());
+            standby.output().handTo(id, request.log());
             request.phases().mark("prepare");
             GuestNetwork network = network(standby.link());
             MicrovmInstance instance = start.handOver(new MicrovmInstance(id, process, vmm::requestStop, network,
                     request.scratch().resolve(CONSOLE), request.scratch(), standby.group(), namespaces,
                     details(network, Start.RESTORED_IN_STANDBY, standby.group()), vmm.exitReport()));
+            instance.outputFrom(standby.output());
             restore(request, process);
             return awaitReady(start);
         });
@@ -144,16 +149,17 @@ record MicrovmFunction(FunctionManifest manifest, Vmm vmm, GuestKernel kernel, G
         StateDirectory state = namespaces.state();
         InstanceRecord record = state.newRecord(id, vmm.sandbox());
         StandbyVmms.Standby standby = new StandbyVmms.Standby(id, record, state.instanceDirectory(id), null, null, null,
-                namespaces);
+                null, namespaces);
         try {
             record.put(InstanceStart.RECORD_CGROUP, id);
             standby = standby.withGroup(Cgroup.create(cgroups, id, limits()));
             standby = standby.withLink(vmm.takeLink(namespaces, 0));
             List<String> command = command(id, network(standby.link()), standby.scratch(),
                     Vmm.GuestMemory.restoring(snapshot.ram()), null);
-            standby = standby.withProcess(new ProcessBuilder(JoinCgroupsThenExec.wrap(standby.group().procsFiles(), command))
-                    .redirectInput(new File("/dev/null")).redirectErrorStream(true)
-                    .redirectOutput(standby.scratch().resolve(CONSOLE).toFile()).start());
+            Process process = new ProcessBuilder(JoinCgroupsThenExec.wrap(standby.group().procsFiles(), command))
+                    .redirectInput(new File("/dev/null")).redirectErrorStream(true).start();
+            standby = standby.withProcess(process, OutputPump.start(process.getInputStream(),
+                    standby.scratch().resolve(CONSOLE), id, LineSink.NONE));
             record.put(InstanceStart.RECORD_PID, Long.toString(standby.process().pid()));
             vmm.awaitStandby(standby.scratch(), standby.process());
             return standby;

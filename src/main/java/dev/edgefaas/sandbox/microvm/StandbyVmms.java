@@ -7,6 +7,7 @@ import dev.edgefaas.host.ThreadFactories;
 import dev.edgefaas.host.cgroup.Cgroup;
 import dev.edgefaas.host.network.InstanceNetwork;
 import dev.edgefaas.host.network.NamespacePool;
+import dev.edgefaas.sandbox.OutputPump;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,19 +44,20 @@ final class StandbyVmms implements AutoCloseable {
      *
      * @param record  names its cgroup and pid for the reaper
      * @param scratch its console and QMP socket, until an instance takes them over
+     * @param output  copies its console into the scratch directory, and into the log of the instance that takes it over
      */
     record Standby(String id, InstanceRecord record, Path scratch, Cgroup group, InstanceNetwork link, Process process,
-                   NamespacePool namespaces) {
+                   OutputPump output, NamespacePool namespaces) {
         Standby withGroup(Cgroup created) {
-            return new Standby(id, record, scratch, created, link, process, namespaces);
+            return new Standby(id, record, scratch, created, link, process, output, namespaces);
         }
 
         Standby withLink(InstanceNetwork taken) {
-            return new Standby(id, record, scratch, group, taken, process, namespaces);
+            return new Standby(id, record, scratch, group, taken, process, output, namespaces);
         }
 
-        Standby withProcess(Process started) {
-            return new Standby(id, record, scratch, group, link, started, namespaces);
+        Standby withProcess(Process started, OutputPump copying) {
+            return new Standby(id, record, scratch, group, link, started, copying, namespaces);
         }
 
         /**

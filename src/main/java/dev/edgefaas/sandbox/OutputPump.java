@@ -1,0 +1,140 @@
+package dev.edgefaas.sandbox;
+
+import dev.edgefaas.host.ThreadFactories;
+import dev.edgefaas.logs.LineSink;
+import dev.edgefaas.logs.LogLine;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Copies one process's output (standard output and error together, or a VM's console) as it
+ * comes: the bytes as they are to the instance's output file, whose end a diagnosis reads, and
+ * each line, stamped with the time it came and its instance, to the function's log. One virtual
+ * thread per process; it ends with the output, once the process (and whatever it forked) has
+ * closed it. A line longer than the log takes is passed on in pieces.
+ */
+public final class OutputPump {
+    private static final int BUFFER_BYTES = 8192;
+
+    private final InputStream from;
+    private final Path file;
+    private final CountDownLatch ended = new CountDownLatch(1);
+    private volatile String instanceId;
+    private volatile LineSink log;
+
+    private OutputPump(InputStream from, Path file, String instanceId, LineSink log) {
+        this.from = from;
+        this.file = file;
+        this.instanceId = instanceId;
+        this.log = log;
+    }
+
+    /** Starts copying {@code from} to {@code file} (made anew) and, line by line, to {@code log}. */
+    public static OutputPump start(InputStream from, Path file, String instanceId, LineSink log) {
+        OutputPump pump = new OutputPump(from, file, instanceId, log);
+        ThreadFactories.startVirtual("output-" + instanceId, pump::run);
+        return pump;
+    }
+
+    /** From now on, lines are {@code instanceId}'s and go to {@code log}: a VMM started ahead that an instance took over. */
+    public void handTo(String instanceId, LineSink log) {
+        this.instanceId = instanceId;
+        this.log = log;
+    }
+
+    /**
+     * Waits up to {@code patience} for the end of the output, so that a diagnosis of a process
+     * that exited reads its last lines; a child that keeps the output open makes it wait that long.
+     */
+    public void awaitEnd(Duration patience) {
+        try {
+            ended.await(patience.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void run() {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        byte[] buffer = new byte[BUFFER_BYTES];
+        OutputStream out = open(file);
+        try (InputStream in = from) {
+            int read;
+            while ((read = in.read(buffer)) >= 0) {
+                out = copy(out, buffer, read);
+                for (int i = 0; i < read; i++) {
+                    if (buffer[i] == '\n') {
+                        emit(line);
+                    } else {
+                        line.write(buffer[i]);
+                        if (line.size() >= BUFFER_BYTES * 2) {
+                            emit(line);
+                        }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // The process's end closed the pipe under the read: nothing more comes.
+        } finally {
+            if (line.size() > 0) {
+                emit(line);
+            }
+            close(out);
+            ended.countDown();
+        }
+    }
+
+    private static OutputStream open(Path file) {
+        try {
+            return Files.newOutputStream(file);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Writes to the output file while it takes the bytes; a file that fails (a full disk) is given
+     * up, not the pump: a process whose output is not read blocks once the pipe is full.
+     */
+    private static OutputStream copy(OutputStream out, byte[] buffer, int length) {
+        if (out == null) {
+            return null;
+        }
+        try {
+            out.write(buffer, 0, length);
+            out.flush();
+            return out;
+        } catch (IOException e) {
+            close(out);
+            return null;
+        }
+    }
+
+    private static void close(OutputStream out) {
+        if (out != null) {
+            try {
+                out.close();
+            } catch (IOException e) {
+                // given up either way
+            }
+        }
+    }
+
+    private void emit(ByteArrayOutputStream line) {
+        try {
+            log.append(new LogLine(Instant.now(), instanceId, line.toString(StandardCharsets.UTF_8)));
+        } catch (RuntimeException e) {
+            // The log refuses (closed with its function): the output file still has the line.
+        }
+        line.reset();
+    }
+}
