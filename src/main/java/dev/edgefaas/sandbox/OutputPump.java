@@ -130,8 +130,11 @@ public final class OutputPump {
     }
 
     private void emit(ByteArrayOutputStream line) {
+        String text = line.toString(StandardCharsets.UTF_8);
+        // A serial console ends its lines in CRLF.
+        text = text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
         try {
-            log.append(new LogLine(Instant.now(), instanceId, line.toString(StandardCharsets.UTF_8)));
+            log.append(new LogLine(Instant.now(), instanceId, text));
         } catch (RuntimeException e) {
             // The log refuses (closed with its function): the output file still has the line.
         }
