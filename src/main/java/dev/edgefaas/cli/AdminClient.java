@@ -45,7 +45,7 @@ final class AdminClient {
         try {
             json = JSON.readTree(response.body());
         } catch (IOException e) {
-            throw new IllegalStateException("the platform answered " + response.statusCode() + " with " + response.body());
+            throw new Unusable("the platform answered " + response.statusCode() + " with " + response.body());
         }
         if (response.statusCode() >= 400) {
             throw refused(response.statusCode(), json, response.body());
@@ -88,23 +88,34 @@ final class AdminClient {
             throw new CommandLine.ParameterException(new CommandLine(new Main()),
                     "no edgefaas is answering at " + base + ": start one with ./edgefaas serve, or pass --admin URL");
         } catch (IOException e) {
-            throw new IllegalStateException("cannot reach " + base + ": " + e.getMessage(), e);
+            throw new Unusable("cannot reach " + base + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
+            throw new Unusable("interrupted", e);
         }
     }
 
-    private IllegalStateException refused(int status, JsonNode json, String body) {
+    private Unusable refused(int status, JsonNode json, String body) {
         if (status == 401 && token.isEmpty()) {
-            return new IllegalStateException(json.path("error").asText(body)
+            return new Unusable(json.path("error").asText(body)
                     + "; this CLI found no token: pass --token or set EDGEFAAS_TOKEN");
         }
         return new Refused(status, json.path("error").asText(body));
     }
 
+    /** The platform could not be asked, or its answer was no answer of the API; the message says which. */
+    static class Unusable extends IllegalStateException {
+        Unusable(String message) {
+            super(message);
+        }
+
+        Unusable(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
     /** The API refused a request; the message is its error, {@link #status()} its HTTP status. */
-    static final class Refused extends IllegalStateException {
+    static final class Refused extends Unusable {
         private final int status;
 
         Refused(int status, String message) {

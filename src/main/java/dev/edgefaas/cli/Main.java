@@ -35,6 +35,14 @@ public final class Main implements Runnable {
                 bench.addSubcommand(experiment.name(), line);
             }
         }
+        // What the platform said, or why it could not be asked, is the user's message, not a stack trace.
+        commandLine.setExecutionExceptionHandler((e, line, parseResult) -> {
+            if (e instanceof AdminClient.Unusable unusable) {
+                line.getErr().println("edgefaas " + line.getCommandName() + ": " + unusable.getMessage());
+                return 1;
+            }
+            throw e;
+        });
         return commandLine;
     }
 

@@ -7,6 +7,8 @@ import dev.edgefaas.testing.Fixtures;
 import dev.edgefaas.testing.TestPlatform;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +17,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /** The CLI against a real platform: what a user types and reads. */
 class CommandLineTest {
@@ -55,6 +58,18 @@ class CommandLineTest {
         assertThat(printed.lines().filter(l -> l.startsWith("greeter-"))).hasSize(1);
         assertThat(printed.lines().filter(l -> l.matches("\\S+Z greeter-[0-9a-f]+ listening on :\\d+"))).hasSize(1);
         assertThat(platform.platform().dispatcher().functions()).isEmpty();
+    }
+
+    @Test
+    void whatThePlatformRefusesIsAMessageNotAStackTrace() {
+        StringWriter err = new StringWriter();
+        CommandLine commandLine = Main.commandLine();
+        commandLine.setErr(new PrintWriter(err, true));
+
+        int status = commandLine.execute("logs", "nobody", "--admin=http://127.0.0.1:" + platform.platform().adminPort());
+
+        assertThat(status).isEqualTo(1);
+        assertThat(err.toString()).isEqualTo("edgefaas logs: no function named 'nobody' is deployed" + System.lineSeparator());
     }
 
     @Test
