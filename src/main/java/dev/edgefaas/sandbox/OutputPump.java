@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
@@ -20,35 +21,50 @@ import java.util.concurrent.TimeUnit;
  * comes: the bytes as they are to the instance's output file, whose end a diagnosis reads, and
  * each line, stamped with the time it came and its instance, to the function's log. One virtual
  * thread per process; it ends with the output, once the process (and whatever it forked) has
- * closed it. A line longer than the log takes is passed on in pieces.
+ * closed it. A line longer than the log takes is passed on in pieces. The output file is rotated
+ * once a read takes it past its cap (to {@code NAME.1}, one kept), so a long-lived instance that
+ * prints without end costs about twice the cap there; its whole output is in the function's log.
  */
 public final class OutputPump {
     private static final int BUFFER_BYTES = 8192;
+    /** The output file's cap: more than a diagnosis reads of its end. */
+    static final long FILE_CAP_BYTES = 1024 * 1024;
 
     private final InputStream from;
-    private final Path file;
+    private final long fileCapBytes;
+    private volatile Path file;
+    private long written;
     private final CountDownLatch ended = new CountDownLatch(1);
     private volatile String instanceId;
     private volatile LineSink log;
 
-    private OutputPump(InputStream from, Path file, String instanceId, LineSink log) {
+    private OutputPump(InputStream from, Path file, String instanceId, LineSink log, long fileCapBytes) {
         this.from = from;
         this.file = file;
+        this.fileCapBytes = fileCapBytes;
         this.instanceId = instanceId;
         this.log = log;
     }
 
     /** Starts copying {@code from} to {@code file} (made anew) and, line by line, to {@code log}. */
     public static OutputPump start(InputStream from, Path file, String instanceId, LineSink log) {
-        OutputPump pump = new OutputPump(from, file, instanceId, log);
+        return start(from, file, instanceId, log, FILE_CAP_BYTES);
+    }
+
+    static OutputPump start(InputStream from, Path file, String instanceId, LineSink log, long fileCapBytes) {
+        OutputPump pump = new OutputPump(from, file, instanceId, log, fileCapBytes);
         ThreadFactories.startVirtual("output-" + instanceId, pump::run);
         return pump;
     }
 
-    /** From now on, lines are {@code instanceId}'s and go to {@code log}: a VMM started ahead that an instance took over. */
-    public void handTo(String instanceId, LineSink log) {
+    /**
+     * From now on, lines are {@code instanceId}'s and go to {@code log}, and the output file is
+     * at {@code file}, where it was moved to: a VMM started ahead that an instance took over.
+     */
+    public void handTo(String instanceId, LineSink log, Path file) {
         this.instanceId = instanceId;
         this.log = log;
+        this.file = file;
     }
 
     /**
@@ -102,16 +118,25 @@ public final class OutputPump {
     }
 
     /**
-     * Writes to the output file while it takes the bytes; a file that fails (a full disk) is given
-     * up, not the pump: a process whose output is not read blocks once the pipe is full.
+     * Writes to the output file while it takes the bytes, rotating it at its cap; a file that
+     * fails (a full disk) is given up, not the pump: a process whose output is not read blocks
+     * once the pipe is full.
      */
-    private static OutputStream copy(OutputStream out, byte[] buffer, int length) {
+    private OutputStream copy(OutputStream out, byte[] buffer, int length) {
         if (out == null) {
             return null;
         }
         try {
             out.write(buffer, 0, length);
             out.flush();
+            written += length;
+            if (written >= fileCapBytes) {
+                out.close();
+                Path current = file;
+                Files.move(current, current.resolveSibling(current.getFileName() + ".1"), StandardCopyOption.REPLACE_EXISTING);
+                written = 0;
+                return Files.newOutputStream(current);
+            }
             return out;
         } catch (IOException e) {
             close(out);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
+import dev.edgefaas.logs.LineSink;
 import dev.edgefaas.logs.LogLine;
 import java.io.ByteArrayInputStream;
 import java.io.PipedInputStream;
@@ -47,13 +48,41 @@ class OutputPumpTest {
         process.flush();
         await().atMost(Duration.ofSeconds(10)).until(() -> before.size() == 1);
 
-        pump.handTo("f-1", after::add);
+        Path moved = Files.move(directory.resolve("console.log"), directory.resolve("instance-console.log"));
+        pump.handTo("f-1", after::add, moved);
         process.write("restored\n".getBytes(StandardCharsets.UTF_8));
         process.close();
         pump.awaitEnd(Duration.ofSeconds(10));
 
         assertThat(before).extracting(LogLine::instance, LogLine::text).containsExactly(tuple("vmm-1", "waiting"));
         assertThat(after).extracting(LogLine::instance, LogLine::text).containsExactly(tuple("f-1", "restored"));
+        assertThat(Files.readString(moved)).isEqualTo("waiting\nrestored\n");
+    }
+
+    @Test
+    void theOutputFileIsRotatedAtItsCapAndKeepsTheNewestBytes() throws Exception {
+        StringBuilder output = new StringBuilder();
+        for (int i = 0; i < 50; i++) {
+            output.append("line ").append(i).append('\n');
+        }
+        Path file = directory.resolve("output.log");
+        PipedOutputStream process = new PipedOutputStream();
+        OutputPump pump = OutputPump.start(new PipedInputStream(process), file, "f-1", LineSink.NONE, 100);
+        for (String line : output.toString().split("(?<=\n)")) {
+            process.write(line.getBytes(StandardCharsets.UTF_8));
+            process.flush();
+        }
+        process.close();
+        pump.awaitEnd(Duration.ofSeconds(10));
+
+        try (var files = Files.list(directory)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("output.log", "output.log.1");
+        }
+        String kept = Files.readString(directory.resolve("output.log.1")) + Files.readString(file);
+        assertThat(output.toString()).endsWith(kept);
+        assertThat(kept).endsWith("line 49\n");
+        // Rotated after the read that passed the cap: over it by less than one read.
+        assertThat(Files.size(directory.resolve("output.log.1"))).isBetween(100L, 100L + 8192);
     }
 
     @Test

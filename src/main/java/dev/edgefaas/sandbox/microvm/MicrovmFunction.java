@@ -128,7 +128,7 @@ record MicrovmFunction(FunctionManifest manifest, Vmm vmm, GuestKernel kernel, G
             request.record().put(InstanceStart.RECORD_CGROUP, standby.group().name());
             request.record().put(InstanceStart.RECORD_PID, Long.toString(process.pid()));
             standby.handTo(request.scratch());
-            standby.output().handTo(id, request.log());
+            standby.output().handTo(id, request.log(), request.scratch().resolve(CONSOLE));
             request.phases().mark("prepare");
             GuestNetwork network = network(standby.link());
             MicrovmInstance instance = start.handOver(new MicrovmInstance(id, process, vmm::requestStop, network,
