@@ -92,13 +92,9 @@ public final class AdminApi implements HttpService {
             // The store could not keep it: nothing changed, the previous version still serves.
             storeFailed(response, e);
         } catch (ManifestException e) {
-            ObjectNode body = Json.MAPPER.createObjectNode()
-                    .put("error", e.getMessage()).put("field", e.field()).put("status", 400);
-            AdminResponses.json(response, 400, body);
+            AdminResponses.fieldError(response, e.field(), e.getMessage());
         } catch (SandboxException e) {
-            ObjectNode body = Json.MAPPER.createObjectNode()
-                    .put("error", e.getMessage()).put("field", "sandbox").put("status", 400);
-            AdminResponses.json(response, 400, body);
+            AdminResponses.fieldError(response, "sandbox", e.getMessage());
         }
     }
 
@@ -155,10 +151,7 @@ public final class AdminApi implements HttpService {
         String raw = request.path().rawPath().substring("/api/functions/".length());
         String name = URLDecoder.decode(raw, StandardCharsets.UTF_8);
         String problem = FunctionName.problemWith(name);
-        ObjectNode body = Json.MAPPER.createObjectNode()
-                .put("error", "name: " + (problem != null ? problem : "'" + name + "' is not a function name"))
-                .put("field", "name").put("status", 400);
-        AdminResponses.json(response, 400, body);
+        AdminResponses.badRequest(response, "name", problem != null ? problem : "'" + name + "' is not a function name");
     }
 
     private void listFunctions(ServerRequest request, ServerResponse response) {

@@ -24,7 +24,11 @@ final class AdminResponses {
 
     /** 400 saying what is wrong with {@code field} and how to put it right. */
     static void badRequest(ServerResponse response, String field, String problem) {
-        json(response, 400, Json.MAPPER.createObjectNode().put("error", field + ": " + problem).put("field", field)
-                .put("status", 400));
+        fieldError(response, field, field + ": " + problem);
+    }
+
+    /** 400 naming {@code field}, with {@code message} as it is, e.g. a {@code ManifestException}'s. */
+    static void fieldError(ServerResponse response, String field, String message) {
+        json(response, 400, Json.MAPPER.createObjectNode().put("error", message).put("field", field).put("status", 400));
     }
 }

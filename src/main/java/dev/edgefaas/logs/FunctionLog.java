@@ -141,15 +141,15 @@ public final class FunctionLog implements LineSink, AutoCloseable {
 
     private void rotate() throws IOException {
         closeQuietly();
-        Files.deleteIfExists(directory.resolve(CURRENT + "." + keptFiles));
+        Files.deleteIfExists(rotated(keptFiles));
         for (int i = keptFiles - 1; i >= 1; i--) {
-            Path older = directory.resolve(CURRENT + "." + i);
+            Path older = rotated(i);
             if (Files.exists(older)) {
-                Files.move(older, directory.resolve(CURRENT + "." + (i + 1)), StandardCopyOption.REPLACE_EXISTING);
+                Files.move(older, rotated(i + 1), StandardCopyOption.REPLACE_EXISTING);
             }
         }
         if (keptFiles > 0) {
-            Files.move(currentFile(), directory.resolve(CURRENT + ".1"), StandardCopyOption.REPLACE_EXISTING);
+            Files.move(currentFile(), rotated(1), StandardCopyOption.REPLACE_EXISTING);
         } else {
             Files.deleteIfExists(currentFile());
         }
@@ -179,10 +179,15 @@ public final class FunctionLog implements LineSink, AutoCloseable {
         return new ArrayList<>(last);
     }
 
+    /** The {@code n}th file rotated away, {@code log.1} the newest of them. */
+    private Path rotated(int n) {
+        return directory.resolve(CURRENT + "." + n);
+    }
+
     private List<Path> filesOldestFirst() {
         List<Path> files = new ArrayList<>();
         for (int i = keptFiles; i >= 1; i--) {
-            Path rotated = directory.resolve(CURRENT + "." + i);
+            Path rotated = rotated(i);
             if (Files.exists(rotated)) {
                 files.add(rotated);
             }

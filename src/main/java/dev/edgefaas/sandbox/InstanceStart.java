@@ -5,7 +5,6 @@ import dev.edgefaas.function.ReadinessCheck;
 import dev.edgefaas.host.cgroup.Cgroup;
 import dev.edgefaas.host.cgroup.CgroupLayout;
 import dev.edgefaas.host.cgroup.CgroupLimits;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -114,13 +113,11 @@ public final class InstanceStart {
      */
     public Process spawn(ProcessBuilder builder, Path output) throws IOException {
         request.phases().mark("prepare");
-        Process process = builder.redirectInput(new File("/dev/null"))
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.PIPE)
-                .start();
+        OutputPump.Started started = OutputPump.launch(builder, output, request.instanceId(), request.log());
+        Process process = started.process();
         undo.push(process::destroyForcibly);
         request.record().put(RECORD_PID, Long.toString(process.pid()));
-        pump = OutputPump.start(process.getInputStream(), output, request.instanceId(), request.log());
+        pump = started.output();
         request.phases().mark("spawn");
         return process;
     }

@@ -4,6 +4,7 @@ import dev.edgefaas.host.ThreadFactories;
 import dev.edgefaas.logs.LineSink;
 import dev.edgefaas.logs.LogLine;
 import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -44,6 +45,22 @@ public final class OutputPump {
         this.fileCapBytes = fileCapBytes;
         this.instanceId = instanceId;
         this.log = log;
+    }
+
+    /** A process started by {@link #launch}, and the pump that copies its output. */
+    public record Started(Process process, OutputPump output) {
+    }
+
+    /**
+     * Starts {@code builder} the way every instance's process starts: no input, standard output
+     * and error together, pumped to {@code file} and {@code log} as {@code instanceId}'s.
+     */
+    public static Started launch(ProcessBuilder builder, Path file, String instanceId, LineSink log) throws IOException {
+        Process process = builder.redirectInput(new File("/dev/null"))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.PIPE)
+                .start();
+        return new Started(process, start(process.getInputStream(), file, instanceId, log));
     }
 
     /** Starts copying {@code from} to {@code file} (made anew) and, line by line, to {@code log}. */

@@ -77,8 +77,8 @@ class KilledGatewayTest {
             prefix[0] = namespace.group(1);
             if (snapshotted) {
                 // Started once the instances' restores are over.
-                await().atMost(Duration.ofSeconds(60)).until(() -> !standbyVmms().isEmpty());
-                standbys.addAll(standbyVmms());
+                await().atMost(Duration.ofSeconds(60)).until(() -> !HostTraces.standbyVmms(stateDirectory).isEmpty());
+                standbys.addAll(HostTraces.standbyVmms(stateDirectory));
             }
         } finally {
             crashed.kill();
@@ -106,25 +106,11 @@ class KilledGatewayTest {
             assertThat(snapshots).as("a crashed run's snapshots").doesNotExist();
             // Killed by the reaper; the exit of a QEMU with its guest's memory takes a moment.
             await().atMost(Duration.ofSeconds(30)).until(() -> standbys.stream()
-                    .noneMatch(pid -> ProcessHandle.of(pid).filter(ProcessHandle::isAlive).isPresent()));
+                    .noneMatch(HostTraces::alive));
             try (Stream<Path> records = Files.list(stateDirectory.resolve("instances"))) {
                 assertThat(records).isEmpty();
             }
         }
-    }
-
-    /** The pids in the records of standby VMMs (a record has one once its VMM is started). */
-    private List<Long> standbyVmms() throws Exception {
-        List<Long> pids = new ArrayList<>();
-        try (Stream<Path> records = Files.list(stateDirectory.resolve("instances"))) {
-            for (Path record : records.filter(p -> p.getFileName().toString().matches("vmm-[0-9a-f]+\\.json")).toList()) {
-                JsonNode pid = JSON.readTree(record.toFile()).get("pid");
-                if (pid != null) {
-                    pids.add(Long.parseLong(pid.asText()));
-                }
-            }
-        }
-        return pids;
     }
 
     private List<JsonNode> readyInstances(ServeProcess serve) throws Exception {

@@ -3,10 +3,9 @@ package dev.edgefaas.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.edgefaas.dispatcher.InstanceView;
 import dev.edgefaas.platform.SandboxCatalog;
+import dev.edgefaas.testing.HostTraces;
 import dev.edgefaas.testing.TestPlatform;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,7 +18,6 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -34,7 +32,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  * boots; the files and the waiting VMMs go with the version.
  */
 class SnapshotRestoreTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private TestPlatform platform;
 
@@ -79,7 +76,7 @@ class SnapshotRestoreTest {
         // The snapshot was saved during that first start; a clone restored seconds later must not be behind.
         await().atMost(Duration.ofSeconds(30)).until(() -> platform.instances("first").isEmpty());
         assertThat(platform.get("/function/booted/").body()).isEqualTo("hello\n");
-        await().atMost(Duration.ofSeconds(30)).until(() -> !standbyVmms().isEmpty());
+        await().atMost(Duration.ofSeconds(30)).until(() -> !HostTraces.standbyVmms(platform.stateDirectory()).isEmpty());
         Instant before = Instant.now().minusSeconds(1);
 
         HttpResponse<String> restored = platform.get("/function/first/");
@@ -93,26 +90,12 @@ class SnapshotRestoreTest {
         assertThat(guestTime).isBetween(before.truncatedTo(ChronoUnit.SECONDS), after);
         assertThat(platform.instances("booted").getFirst().details().get("start")).isEqualTo("booted");
         assertThat(snapshots()).singleElement().satisfies(name -> assertThat(name).startsWith("first-"));
-        List<Long> waiting = standbyVmms();
+        List<Long> waiting = HostTraces.standbyVmms(platform.stateDirectory());
         platform.platform().dispatcher().remove("first", Duration.ofSeconds(5));
         assertThat(snapshots()).isEmpty();
         // One may still be starting (the clone's take started it); it is discarded once it has.
-        await().atMost(Duration.ofSeconds(30)).until(() -> standbyVmms().isEmpty());
+        await().atMost(Duration.ofSeconds(30)).until(() -> HostTraces.standbyVmms(platform.stateDirectory()).isEmpty());
         assertThat(waiting).allSatisfy(pid -> assertThat(ProcessHandle.of(pid)).isEmpty());
-    }
-
-    /** The pids in this platform's records of standby VMMs (a record has one once its VMM is started). */
-    private List<Long> standbyVmms() throws Exception {
-        List<Long> pids = new ArrayList<>();
-        try (Stream<Path> entries = Files.list(platform.stateDirectory().resolve("instances"))) {
-            for (Path record : entries.filter(p -> p.getFileName().toString().matches("vmm-[0-9a-f]+\\.json")).toList()) {
-                JsonNode pid = JSON.readTree(record.toFile()).get(InstanceStart.RECORD_PID);
-                if (pid != null) {
-                    pids.add(Long.parseLong(pid.asText()));
-                }
-            }
-        }
-        return pids;
     }
 
     private List<String> snapshots() throws Exception {

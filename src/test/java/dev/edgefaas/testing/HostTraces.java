@@ -1,5 +1,8 @@
 package dev.edgefaas.testing;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.edgefaas.sandbox.InstanceStart;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +15,8 @@ import java.util.stream.Stream;
 
 /** What an instance may leave on the host, looked up the way an operator would. */
 public final class HostTraces {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private HostTraces() {
     }
 
@@ -89,6 +94,25 @@ public final class HostTraces {
             throw new UncheckedIOException(e);
         }
         return found;
+    }
+
+    /**
+     * The pids in the records of standby VMMs (VMMs started ahead for restores) in the state
+     * directory {@code stateDirectory}; a record has one once its VMM is started.
+     */
+    public static List<Long> standbyVmms(Path stateDirectory) {
+        List<Long> pids = new ArrayList<>();
+        try (Stream<Path> records = Files.list(stateDirectory.resolve("instances"))) {
+            for (Path record : records.filter(p -> p.getFileName().toString().matches("vmm-[0-9a-f]+\\.json")).toList()) {
+                JsonNode pid = JSON.readTree(record.toFile()).get(InstanceStart.RECORD_PID);
+                if (pid != null) {
+                    pids.add(Long.parseLong(pid.asText()));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return pids;
     }
 
     public static boolean alive(long pid) {

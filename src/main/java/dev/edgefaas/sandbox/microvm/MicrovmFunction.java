@@ -23,7 +23,6 @@ import dev.edgefaas.sandbox.PreparedFunction;
 import dev.edgefaas.sandbox.Readiness;
 import dev.edgefaas.sandbox.SandboxException;
 import dev.edgefaas.sandbox.SandboxInstance;
-import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -156,10 +155,9 @@ record MicrovmFunction(FunctionManifest manifest, Vmm vmm, GuestKernel kernel, G
             standby = standby.withLink(vmm.takeLink(namespaces, 0));
             List<String> command = command(id, network(standby.link()), standby.scratch(),
                     Vmm.GuestMemory.restoring(snapshot.ram()), null);
-            Process process = new ProcessBuilder(JoinCgroupsThenExec.wrap(standby.group().procsFiles(), command))
-                    .redirectInput(new File("/dev/null")).redirectErrorStream(true).start();
-            standby = standby.withProcess(process, OutputPump.start(process.getInputStream(),
-                    standby.scratch().resolve(CONSOLE), id, LineSink.NONE));
+            OutputPump.Started started = OutputPump.launch(new ProcessBuilder(JoinCgroupsThenExec.wrap(
+                    standby.group().procsFiles(), command)), standby.scratch().resolve(CONSOLE), id, LineSink.NONE);
+            standby = standby.withProcess(started.process(), started.output());
             record.put(InstanceStart.RECORD_PID, Long.toString(standby.process().pid()));
             vmm.awaitStandby(standby.scratch(), standby.process());
             return standby;
