@@ -30,6 +30,7 @@ final class Json {
                 .put("vcpus", manifest.vcpus())
                 .put("ready-timeout", Durations.format(manifest.readyTimeout()))
                 .put("queue-timeout", Durations.format(manifest.queueTimeout()))
+                .put("max-queue", manifest.maxQueue())
                 .put("network", manifest.network().key());
         ObjectNode env = node.putObject("env");
         manifest.env().forEach(env::put);

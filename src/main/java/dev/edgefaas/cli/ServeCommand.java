@@ -8,6 +8,7 @@ import dev.edgefaas.gateway.GatewayServer;
 import dev.edgefaas.gateway.TrustedProxies;
 import dev.edgefaas.host.StateDirectory;
 import dev.edgefaas.platform.AdminAccess;
+import dev.edgefaas.platform.NodeLimits;
 import dev.edgefaas.platform.Platform;
 import dev.edgefaas.platform.PlatformConfig;
 import dev.edgefaas.platform.SampleFunctions;
@@ -17,6 +18,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -71,6 +73,18 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--shutdown-grace", defaultValue = "10s", paramLabel = "DURATION",
             description = "How long requests in flight may take to finish on shutdown (default: ${DEFAULT-VALUE}).")
     String shutdownGrace;
+    @Option(names = "--max-waiting", defaultValue = "4096", paramLabel = "N",
+            description = "Requests that may wait for an instance, all functions together; beyond: 503 (default: ${DEFAULT-VALUE}).")
+    int maxWaiting;
+    @Option(names = "--max-waiting-mib", defaultValue = "64", paramLabel = "MIB",
+            description = "Memory the waiting requests' heads may hold; beyond: 503 (default: ${DEFAULT-VALUE}).")
+    int maxWaitingMib;
+    @Option(names = "--max-async", defaultValue = "10000", paramLabel = "N",
+            description = "Accepted asynchronous invocations not yet finished; beyond: 429 (default: ${DEFAULT-VALUE}).")
+    int maxAsync;
+    @Option(names = "--max-async-mib", defaultValue = "256", paramLabel = "MIB",
+            description = "Disk their requests may take in the data directory; beyond: 429 (default: ${DEFAULT-VALUE}).")
+    int maxAsyncMib;
     @Option(names = "--trusted-proxy", split = ",", paramLabel = "ADDRESS[/BITS]",
             description = {"A front proxy (address or CIDR range) whose X-Forwarded-*, Forwarded and X-Real-IP the",
                 "gateway keeps and appends to; from anyone else it replaces them. Repeatable; default: none."})
@@ -95,6 +109,18 @@ final class ServeCommand implements Callable<Integer> {
         }
     }
 
+    /** The node's queue bounds; each option must be at least 1. */
+    private NodeLimits limits() {
+        for (var option : List.of(Map.entry("--max-waiting", maxWaiting), Map.entry("--max-waiting-mib", maxWaitingMib),
+                Map.entry("--max-async", maxAsync), Map.entry("--max-async-mib", maxAsyncMib))) {
+            if (option.getValue() < 1) {
+                throw new ParameterException(spec.commandLine(), option.getKey() + ": must be at least 1, got "
+                        + option.getValue());
+            }
+        }
+        return new NodeLimits(maxWaiting, maxWaitingMib * 1024L * 1024, maxAsync, maxAsyncMib * 1024L * 1024);
+    }
+
     @Override
     public Integer call() throws Exception {
         PlatformConfig config = new PlatformConfig(
@@ -103,7 +129,7 @@ final class ServeCommand implements Callable<Integer> {
                 sandbox,
                 Durations.parse("--shutdown-grace", shutdownGrace),
                 networkPool, spareNamespaces, trustedProxies(),
-                Optional.of(dataDirectory != null ? dataDirectory : FunctionStore.defaultRoot()), adminAccess());
+                Optional.of(dataDirectory != null ? dataDirectory : FunctionStore.defaultRoot()), adminAccess(), limits());
         Platform platform = Platform.start(config);
         platform.restored().failed().forEach((name, why) ->
                 System.err.println("edgefaas: kept function " + name + " is not running: " + why));

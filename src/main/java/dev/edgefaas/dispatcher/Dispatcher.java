@@ -46,9 +46,10 @@ public final class Dispatcher implements AutoCloseable {
      * @param callbackPort the callback listener's port, known once the server has started
      */
     public Dispatcher(Map<String, SandboxBackend> backends, StateDirectory state, IntSupplier callbackPort,
-                      PlatformMetrics metrics, ReadinessCallbacks callbacks, FunctionLogs logs) {
+                      PlatformMetrics metrics, ReadinessCallbacks callbacks, FunctionLogs logs, WaitingRoom waitingRoom) {
         this.backends = Map.copyOf(backends);
-        this.context = new PoolContext(state, callbacks, callbackPort, metrics, logs, new CopyOnWriteArrayList<>());
+        this.context = new PoolContext(state, callbacks, callbackPort, metrics, logs, waitingRoom, new CopyOnWriteArrayList<>());
+        metrics.waitingRoom(waitingRoom::requests, waitingRoom::bytes);
         housekeeping.scheduleWithFixedDelay(this::maintainAll, HOUSEKEEPING_PERIOD.toMillis(),
                 HOUSEKEEPING_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -144,14 +145,20 @@ public final class Dispatcher implements AutoCloseable {
     /**
      * A slot on an instance of {@code function}, cold-starting one if needed.
      *
+     * @param heldBytes what the request holds in memory while it waits, counted against the node's waiting room
      * @throws DispatchException if there is no such function, no capacity in time, or the start failed
      */
-    public Lease acquire(String function) {
+    public Lease acquire(String function, long heldBytes) {
         FunctionPool pool = pools.get(function);
         if (pool == null) {
             throw DispatchException.unknownFunction(function);
         }
-        return pool.acquire();
+        return pool.acquire(heldBytes);
+    }
+
+    /** Whether a function of this name is deployed. */
+    public boolean has(String function) {
+        return pools.containsKey(function);
     }
 
     public Optional<FunctionManifest> function(String name) {

@@ -38,7 +38,6 @@ import java.util.logging.Logger;
  */
 final class FunctionPool {
     private static final Logger LOG = Logger.getLogger(FunctionPool.class.getName());
-    private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
     /**
      * How long a failed request waits for its instance's exit notice. A fresh connection that
      * failed means the instance is going; a runsc sandbox takes a while to report its death.
@@ -58,12 +57,14 @@ final class FunctionPool {
     /** Stops of retired instances still under way, which leave {@link #instances} at once. */
     private final Set<CompletableFuture<Void>> stopping = ConcurrentHashMap.newKeySet();
     private boolean draining;
+    /** Requests waiting in {@link #acquire} at max-instances; at most the manifest's max-queue. */
+    private int waiters;
 
     FunctionPool(FunctionManifest manifest, PreparedFunction prepared, PoolContext context) {
         this.manifest = manifest;
         this.prepared = prepared;
         this.context = context;
-        this.meters = context.metrics().liveInstances(name(), sandboxName(), this::size);
+        this.meters = context.metrics().poolGauges(name(), sandboxName(), this::size, this::waiting);
     }
 
     String name() {
@@ -98,13 +99,17 @@ final class FunctionPool {
 
     /**
      * Gives the request a slot: on a ready instance with room, else on a booting one with room,
-     * else on a new instance while below max-instances, else waits up to the queue timeout.
+     * else on a new instance while below max-instances, else waits up to the queue timeout, one
+     * of at most max-queue waiting requests of this function and within the node's waiting room.
      *
-     * @throws DispatchException if the function is draining, stays saturated, or its instance fails to start
+     * @param heldBytes what the request holds in memory while it waits (its head)
+     * @throws DispatchException if the function is draining, stays saturated, has too many
+     *                           waiting, the node has, or its instance fails to start
      */
-    Lease acquire() {
+    Lease acquire(long heldBytes) {
         long waitStart = System.nanoTime();
         long remaining = manifest.queueTimeout().toNanos();
+        boolean waiting = false;
         LiveInstance chosen;
         lock.lock();
         try {
@@ -130,7 +135,17 @@ final class FunctionPool {
                     throw new DispatchException(DispatchException.Reason.SATURATED,
                             "function '" + name() + "' has all " + manifest.maxInstances() + " instances busy"
                                     + " and none freed within " + manifest.queueTimeout().toMillis() + " ms",
-                            RETRY_AFTER, null);
+                            DispatchException.RETRY_SOON, null);
+                }
+                if (!waiting) {
+                    if (waiters >= manifest.maxQueue()) {
+                        throw new DispatchException(DispatchException.Reason.FUNCTION_QUEUE_FULL,
+                                "function '" + name() + "' has all " + manifest.maxInstances() + " instances busy and "
+                                        + waiters + " requests waiting, its max-queue", DispatchException.RETRY_SOON, null);
+                    }
+                    context.waitingRoom().enter(name(), heldBytes);
+                    waiting = true;
+                    waiters++;
                 }
                 remaining = changed.awaitNanos(remaining);
             }
@@ -139,9 +154,23 @@ final class FunctionPool {
             throw new DispatchException(DispatchException.Reason.DRAINING, "interrupted while waiting for an instance",
                     Duration.ZERO, e);
         } finally {
+            if (waiting) {
+                waiters--;
+                context.waitingRoom().leave(heldBytes);
+            }
             lock.unlock();
         }
         return awaitBooted(chosen, waitStart);
+    }
+
+    /** Requests waiting for a slot at max-instances now. */
+    int waiting() {
+        lock.lock();
+        try {
+            return waiters;
+        } finally {
+            lock.unlock();
+        }
     }
 
     private Lease awaitBooted(LiveInstance instance, long waitStart) {

@@ -10,10 +10,10 @@ import java.util.function.IntSupplier;
 
 /**
  * What every function pool shares: host state, the callback listener, metrics, the functions'
- * logs, and who wants to know when an instance has stopped (the gateway, to drop its connections to it).
+ * logs, the node's bound on waiting requests, and who wants to know when an instance has stopped (the gateway, to drop its connections to it).
  */
 record PoolContext(StateDirectory state, ReadinessCallbacks callbacks, IntSupplier callbackPort, PlatformMetrics metrics,
-                   FunctionLogs logs, List<Consumer<URI>> exitListeners) {
+                   FunctionLogs logs, WaitingRoom waitingRoom, List<Consumer<URI>> exitListeners) {
 
     void instanceStopped(URI endpoint) {
         exitListeners.forEach(listener -> listener.accept(endpoint));

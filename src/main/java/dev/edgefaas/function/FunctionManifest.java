@@ -18,6 +18,7 @@ import java.util.Map;
  * @param singleUse    every request gets a fresh instance, stopped after it
  * @param readyTimeout how long a starting instance has to call back before it is failed
  * @param queueTimeout how long a request waits for capacity at {@code maxInstances}
+ * @param maxQueue     how many requests may wait so at once; more are refused at once (429)
  * @param network      {@code isolated} (own network namespace, where the sandbox has them) or {@code host}
  * @param launch       command, args, port and readiness of an app not written for edgefaas; {@link LaunchSpec#CONTRACT} else
  * @param snapshot     whether instances may be restored from a snapshot instead of booted
@@ -37,6 +38,7 @@ public record FunctionManifest(
         Map<String, String> env,
         Duration readyTimeout,
         Duration queueTimeout,
+        int maxQueue,
         Network network,
         LaunchSpec launch,
         Snapshot snapshot) {
@@ -105,6 +107,7 @@ public record FunctionManifest(
 
     public FunctionManifest withSandbox(String otherSandbox) {
         return new FunctionManifest(name, runtime, artifact, otherSandbox, keepalive, concurrency, singleUse,
-                minInstances, maxInstances, memoryMib, vcpus, env, readyTimeout, queueTimeout, network, launch, snapshot);
+                minInstances, maxInstances, memoryMib, vcpus, env, readyTimeout, queueTimeout, maxQueue, network,
+                launch, snapshot);
     }
 }

@@ -11,6 +11,8 @@ public record ManifestDefaults(String sandbox, long hostMemoryMib, int hostCpus)
     public static final Duration READY_TIMEOUT = Duration.ofSeconds(25);
     public static final Duration QUEUE_TIMEOUT = Duration.ofSeconds(10);
     public static final int CONCURRENCY = 64;
+    /** Requests that may wait for an instance at max-instances; a burst beyond it is refused (429) at once. */
+    public static final int MAX_QUEUE = 256;
     public static final int MAX_INSTANCES = 10;
     public static final int MEMORY_MIB = 512;
     public static final double VCPUS = 1.0;

@@ -20,8 +20,8 @@ import java.util.TreeSet;
 public final class ManifestParser {
     static final Set<String> KEYS = Set.of("name", "runtime", "artifact", "sandbox", "keepalive",
             "concurrency", "single-use", "min-instances", "max-instances", "memory-mib", "vcpus", "env",
-            "ready-timeout", "queue-timeout", "network", "command", "args", "port", "readiness", "workdir", "user", "image",
-            "snapshot");
+            "ready-timeout", "queue-timeout", "max-queue", "network", "command", "args", "port", "readiness", "workdir",
+            "user", "image", "snapshot");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ManifestDefaults defaults;
@@ -66,6 +66,7 @@ public final class ManifestParser {
                 env(root),
                 duration(root, "ready-timeout", ManifestDefaults.READY_TIMEOUT, Duration.ofMillis(100)),
                 duration(root, "queue-timeout", ManifestDefaults.QUEUE_TIMEOUT, Duration.ZERO),
+                integer(root, "max-queue", ManifestDefaults.MAX_QUEUE, 0, 100_000),
                 network(root),
                 LaunchSpecParser.parse(root),
                 snapshot(root));

@@ -6,6 +6,7 @@ import dev.edgefaas.dispatcher.Lease;
 import dev.edgefaas.http.HeaderField;
 import dev.edgefaas.metrics.PlatformMetrics;
 import java.util.List;
+import java.util.Locale;
 import java.util.logging.Logger;
 
 /**
@@ -13,7 +14,8 @@ import java.util.logging.Logger;
  * proxies the request to it. A request that fails before any of its body was read and before
  * any answer came is retried once on another instance (the first one crashed or was stopped
  * under it); an instance's other failures are answered 502, a client's are left to the
- * connection (400 and close). The lease is released whatever happens.
+ * connection (400 and close). The lease is released whatever happens. A request refused a slot
+ * is told whose limit it met: the function's (429) or the node's (503).
  */
 final class InvocationHandler {
     private static final Logger LOG = Logger.getLogger(InvocationHandler.class.getName());
@@ -41,9 +43,9 @@ final class InvocationHandler {
         for (int attempt = 1; ; attempt++) {
             Lease lease;
             try {
-                lease = dispatcher.acquire(path.function());
+                lease = dispatcher.acquire(path.function(), request.head().heldBytes());
             } catch (DispatchException e) {
-                sendDispatchError(response, e);
+                refuse(path.function(), response, e);
                 return;
             }
             Forwarder.Outcome outcome = Forwarder.Outcome.INSTANCE_FAILED;
@@ -96,13 +98,19 @@ final class InvocationHandler {
         metrics.invocation(lease.function(), lease.sandbox(), lease.start().header(), status, System.nanoTime() - startNanos);
     }
 
-    private static void sendDispatchError(ClientResponse response, DispatchException e) throws ClientSideException {
-        switch (e.reason()) {
-            case UNKNOWN_FUNCTION -> ErrorResponses.send(response, 404, e.getMessage());
-            case SATURATED -> ErrorResponses.send(response, 503, e.getMessage(), List.of(
-                    new HeaderField("Retry-After", Long.toString(Math.max(1, e.retryAfter().toSeconds())))));
-            case DRAINING -> ErrorResponses.send(response, 503, e.getMessage());
-            case START_FAILED -> ErrorResponses.send(response, 502, e.getMessage());
-        }
+    /** Answers a request no instance was given: 429 for the function's own limits, 503 for the node's. */
+    private void refuse(String function, ClientResponse response, DispatchException e) throws ClientSideException {
+        int status = switch (e.reason()) {
+            case UNKNOWN_FUNCTION -> 404;
+            case SATURATED, FUNCTION_QUEUE_FULL -> 429;
+            case NODE_FULL, DRAINING -> 503;
+            case START_FAILED -> 502;
+        };
+        // Every name a client makes up would be a time series of its own.
+        metrics.refusedInvocation(e.reason() == DispatchException.Reason.UNKNOWN_FUNCTION ? "" : function,
+                e.reason().name().toLowerCase(Locale.ROOT).replace('_', '-'), status);
+        List<HeaderField> extra = e.retryAfter().isZero() ? List.of()
+                : List.of(new HeaderField("Retry-After", Long.toString(Math.max(1, e.retryAfter().toSeconds()))));
+        ErrorResponses.send(response, status, e.getMessage(), extra);
     }
 }

@@ -27,6 +27,15 @@ public record RequestHead(String method, String target, boolean http10, List<Hea
     /** How a request body is delimited (RFC 9112 section 6.3). */
     public enum BodyFraming { NONE, FIXED, CHUNKED }
 
+    /** About what this head holds in memory: its target and fields, as they came. */
+    public long heldBytes() {
+        long bytes = method.length() + target.length();
+        for (HeaderField field : fields) {
+            bytes += field.name().length() + field.value().length() + 4;
+        }
+        return bytes;
+    }
+
     public boolean hasBody() {
         return framing != BodyFraming.NONE;
     }

@@ -76,16 +76,41 @@ public final class PlatformMetrics {
     }
 
     /**
-     * Reports the live instances of a function through {@code count}; returns what
-     * {@link #remove} takes to drop the gauge when the function goes.
+     * Reports a function's live instances and its requests waiting at max-instances; returns
+     * what {@link #remove} takes to drop the gauges when the function goes.
      */
-    public List<Meter> liveInstances(String function, String sandbox, Supplier<Number> count) {
+    public List<Meter> poolGauges(String function, String sandbox, Supplier<Number> liveInstances,
+                                  Supplier<Number> waitingRequests) {
         List<Meter> meters = new ArrayList<>();
-        meters.add(Gauge.builder("edgefaas_live_instances", count)
+        meters.add(Gauge.builder("edgefaas_live_instances", liveInstances)
                 .description("Instances booting or serving")
                 .tags("function", function, "sandbox", sandbox)
                 .register(registry));
+        meters.add(Gauge.builder("edgefaas_function_waiting_requests", waitingRequests)
+                .description("Requests waiting for an instance of the function at its max-instances (bounded by max-queue)")
+                .tags("function", function, "sandbox", sandbox)
+                .register(registry));
         return meters;
+    }
+
+    /** Reports the node's waiting room: requests waiting for an instance, and the bytes they hold. */
+    public void waitingRoom(Supplier<Number> requests, Supplier<Number> bytes) {
+        Gauge.builder("edgefaas_waiting_requests", requests)
+                .description("Requests waiting for an instance, all functions").register(registry);
+        Gauge.builder("edgefaas_waiting_bytes", bytes)
+                .description("Bytes the waiting requests hold in memory (their heads)").register(registry);
+    }
+
+    /**
+     * Counts one request refused without an instance: 429 for the function's own limits
+     * (max-queue, max-instances for the queue timeout), 503 for the node's (waiting room,
+     * draining), 404 for an unknown function, 502 for a failed start.
+     */
+    public void refusedInvocation(String function, String reason, int status) {
+        Counter.builder("edgefaas_refused_invocations")
+                .description("Invocations answered without reaching an instance, by reason and status")
+                .tags("function", function, "reason", reason, "status", Integer.toString(status))
+                .register(registry).increment();
     }
 
     public void remove(List<Meter> meters) {

@@ -98,7 +98,7 @@ public final class Platform implements AutoCloseable {
             // Beside the functions they belong to, where those are kept; else with the run's state.
             FunctionLogs logs = new FunctionLogs(config.dataDirectory().orElse(state.root()).resolve("logs"));
             Dispatcher dispatcher = new Dispatcher(backends, state, () -> serverRef.get().callbackPort(), metrics, callbacks,
-                    logs);
+                    logs, config.limits().waitingRoom());
             ManifestParser parser = new ManifestParser(ManifestDefaults.forHost(config.defaultSandbox()));
             FunctionDeployer deployer = new FunctionDeployer(dispatcher, parser, config.dataDirectory().map(FunctionStore::open));
             if (config.dataDirectory().isPresent()) {

@@ -19,10 +19,12 @@ import java.util.Optional;
  * @param dataDirectory  where deployed functions and the management token are kept across restarts; empty: they
  *                       are not, and the management API asks no token (tests, benchmarks on loopback)
  * @param adminAccess    TLS and the upload limit of the management API
+ * @param limits         the node's bounds on waiting requests and queued asynchronous invocations
  */
 public record PlatformConfig(GatewayServer.Listeners listeners, Path stateDirectory, String defaultSandbox,
                              Duration shutdownGrace, String networkPool, int spareNamespaces,
-                             TrustedProxies trustedProxies, Optional<Path> dataDirectory, AdminAccess adminAccess) {
+                             TrustedProxies trustedProxies, Optional<Path> dataDirectory, AdminAccess adminAccess,
+                             NodeLimits limits) {
     public static final String DEFAULT_NETWORK_POOL = "10.213.0.0/16";
     public static final int DEFAULT_SPARE_NAMESPACES = 4;
     /** Instances in network namespaces call back through their link's host address, so the callback listener binds all. */
@@ -32,17 +34,23 @@ public record PlatformConfig(GatewayServer.Listeners listeners, Path stateDirect
     public static PlatformConfig ephemeral(Path stateDirectory, String defaultSandbox) {
         return new PlatformConfig(new GatewayServer.Listeners("127.0.0.1", 0, "127.0.0.1", 0, CALLBACK_HOST, 0),
                 stateDirectory, defaultSandbox, Duration.ofSeconds(10), DEFAULT_NETWORK_POOL, DEFAULT_SPARE_NAMESPACES,
-                TrustedProxies.NONE, Optional.empty(), AdminAccess.PLAIN);
+                TrustedProxies.NONE, Optional.empty(), AdminAccess.PLAIN, NodeLimits.DEFAULTS);
     }
 
     public PlatformConfig withTrustedProxies(TrustedProxies proxies) {
         return new PlatformConfig(listeners, stateDirectory, defaultSandbox, shutdownGrace, networkPool, spareNamespaces, proxies,
-                dataDirectory, adminAccess);
+                dataDirectory, adminAccess, limits);
     }
 
     /** This configuration keeping deployed functions in {@code directory}. */
     public PlatformConfig withDataDirectory(Path directory) {
         return new PlatformConfig(listeners, stateDirectory, defaultSandbox, shutdownGrace, networkPool, spareNamespaces,
-                trustedProxies, Optional.of(directory), adminAccess);
+                trustedProxies, Optional.of(directory), adminAccess, limits);
+    }
+
+    /** This configuration with other bounds on the node's queues. */
+    public PlatformConfig withLimits(NodeLimits other) {
+        return new PlatformConfig(listeners, stateDirectory, defaultSandbox, shutdownGrace, networkPool, spareNamespaces,
+                trustedProxies, dataDirectory, adminAccess, other);
     }
 }

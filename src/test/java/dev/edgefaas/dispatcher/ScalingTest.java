@@ -68,7 +68,7 @@ class ScalingTest {
     }
 
     @Test
-    void beyondMaxInstancesARequestWaitsBoundedThenGets503WithRetryAfter() throws Exception {
+    void beyondMaxInstancesARequestWaitsBoundedThenGets429WithRetryAfter() throws Exception {
         platform.deploySample("fib-go", "one", "\"concurrency\": 1, \"max-instances\": 1, \"queue-timeout\": \"200ms\"");
         platform.get("/function/one/?n=1");
 
@@ -79,7 +79,7 @@ class ScalingTest {
 
             HttpResponse<String> rejected = platform.get("/function/one/?n=1");
 
-            assertThat(rejected.statusCode()).isEqualTo(503);
+            assertThat(rejected.statusCode()).isEqualTo(429);
             assertThat(rejected.headers().firstValue("Retry-After")).isPresent();
             assertThat(hog.get().statusCode()).isEqualTo(200);
         }

@@ -3,6 +3,7 @@ package dev.edgefaas.testing;
 import dev.edgefaas.bench.BenchPlatform;
 import dev.edgefaas.dispatcher.InstanceView;
 import dev.edgefaas.gateway.TrustedProxies;
+import dev.edgefaas.platform.NodeLimits;
 import dev.edgefaas.platform.Platform;
 import dev.edgefaas.platform.SampleFunctions;
 import java.io.IOException;
@@ -36,6 +37,11 @@ public final class TestPlatform implements AutoCloseable {
     public static TestPlatform trusting(String... proxies) {
         return new TestPlatform(new BenchPlatform("process",
                 config -> config.withTrustedProxies(TrustedProxies.parse(List.of(proxies)))));
+    }
+
+    /** A process-sandbox platform with other bounds on the node's queues. */
+    public static TestPlatform limited(NodeLimits limits) {
+        return new TestPlatform(new BenchPlatform("process", config -> config.withLimits(limits)));
     }
 
     private TestPlatform(BenchPlatform scratch) {

@@ -1,0 +1,25 @@
+package dev.edgefaas.platform;
+
+import dev.edgefaas.dispatcher.WaitingRoom;
+
+/**
+ * The node's bounds on work not yet given an instance, each in number and in bytes: requests
+ * waiting for an instance (503 beyond), and accepted asynchronous invocations not yet run
+ * (429 beyond).
+ */
+public record NodeLimits(int waitingRequests, long waitingBytes, int asyncInvocations, long asyncBytes) {
+    public static final int DEFAULT_ASYNC_INVOCATIONS = 10_000;
+    public static final long DEFAULT_ASYNC_BYTES = 256L * 1024 * 1024;
+    public static final NodeLimits DEFAULTS = new NodeLimits(WaitingRoom.DEFAULT_REQUESTS, WaitingRoom.DEFAULT_BYTES,
+            DEFAULT_ASYNC_INVOCATIONS, DEFAULT_ASYNC_BYTES);
+
+    public NodeLimits {
+        if (waitingRequests < 1 || waitingBytes < 1 || asyncInvocations < 1 || asyncBytes < 1) {
+            throw new IllegalArgumentException("every bound of the node's queues is at least 1");
+        }
+    }
+
+    WaitingRoom waitingRoom() {
+        return new WaitingRoom(waitingRequests, waitingBytes);
+    }
+}
