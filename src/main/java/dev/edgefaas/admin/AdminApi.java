@@ -3,6 +3,7 @@ package dev.edgefaas.admin;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.edgefaas.async.AsyncInvocations;
 import dev.edgefaas.dispatcher.Dispatcher;
 import dev.edgefaas.dispatcher.InstanceView;
 import dev.edgefaas.function.FunctionManifest;
@@ -31,7 +32,8 @@ import java.util.function.Function;
 
 /**
  * The management API, served only on the admin listener: deploy, list and remove functions,
- * upload artifacts, list instances and sandboxes, functions' logs, and Prometheus metrics. Where the node has a
+ * upload artifacts, list instances and sandboxes, functions' logs, asynchronous invocations' status and results,
+ * and Prometheus metrics. Where the node has a
  * token, every request must carry it ({@code Authorization: Bearer TOKEN}); without, 401 and
  * nothing changes.
  */
@@ -42,6 +44,7 @@ public final class AdminApi implements HttpService {
     private final Dispatcher dispatcher;
     private final FunctionDeployer deployer;
     private final PlatformMetrics metrics;
+    private final AsyncEndpoint async;
     private final Collection<SandboxBackend> backends;
     private final Path workingDirectory;
     private final Optional<String> token;
@@ -55,7 +58,8 @@ public final class AdminApi implements HttpService {
      */
     public AdminApi(Dispatcher dispatcher, FunctionDeployer deployer, PlatformMetrics metrics,
                     Collection<SandboxBackend> backends, Path workingDirectory, Optional<String> token,
-                    long maxUploadBytes) {
+                    long maxUploadBytes, AsyncInvocations async) {
+        this.async = new AsyncEndpoint(async);
         this.token = token;
         this.maxUploadBytes = maxUploadBytes;
         this.dispatcher = dispatcher;
@@ -76,6 +80,8 @@ public final class AdminApi implements HttpService {
                 .get("/api/functions/{name}", this::getFunction)
                 .get("/api/functions/{name}/logs", logs::handle)
                 .delete("/api/functions/{name}", this::removeFunction)
+                .get("/api/async/{id}", async::status)
+                .get("/api/async/{id}/result", async::result)
                 .get("/api/instances", this::listInstances)
                 .get("/api/sandboxes", this::listSandboxes)
                 .get("/metrics", this::metrics)

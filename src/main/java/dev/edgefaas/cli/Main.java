@@ -11,7 +11,7 @@ import picocli.CommandLine;
         version = "edgefaas 0.1.0",
         description = "Serverless functions on an edge host, each instance in the sandbox you choose.",
         subcommands = {
-            ServeCommand.class, DeployCommand.class, InvokeCommand.class, ListCommand.class,
+            ServeCommand.class, DeployCommand.class, InvokeCommand.class, AsyncCommand.class, ListCommand.class,
             InstancesCommand.class, LogsCommand.class, RemoveCommand.class, DoctorCommand.class, BenchCommand.class, KernelCommand.class,
             CommandLine.HelpCommand.class
         })

@@ -7,6 +7,7 @@ import dev.edgefaas.function.ManifestParser;
 import dev.edgefaas.gateway.GatewayServer;
 import dev.edgefaas.gateway.TrustedProxies;
 import dev.edgefaas.host.StateDirectory;
+import dev.edgefaas.host.network.AddressRanges;
 import dev.edgefaas.platform.AdminAccess;
 import dev.edgefaas.platform.NodeLimits;
 import dev.edgefaas.platform.Platform;
@@ -85,6 +86,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--max-async-mib", defaultValue = "256", paramLabel = "MIB",
             description = "Disk their requests may take in the data directory; beyond: 429 (default: ${DEFAULT-VALUE}).")
     int maxAsyncMib;
+    @Option(names = "--callback-allow", split = ",", paramLabel = "ADDRESS[/BITS]",
+            description = {"Addresses asynchronous results may be sent to though callbacks do not go there by default",
+                "(this host's own, link-local). Repeatable; default: none."})
+    List<String> callbackAllow = List.of();
     @Option(names = "--trusted-proxy", split = ",", paramLabel = "ADDRESS[/BITS]",
             description = {"A front proxy (address or CIDR range) whose X-Forwarded-*, Forwarded and X-Real-IP the",
                 "gateway keeps and appends to; from anyone else it replaces them. Repeatable; default: none."})
@@ -118,7 +123,13 @@ final class ServeCommand implements Callable<Integer> {
                         + option.getValue());
             }
         }
-        return new NodeLimits(maxWaiting, maxWaitingMib * 1024L * 1024, maxAsync, maxAsyncMib * 1024L * 1024);
+        AddressRanges allowed;
+        try {
+            allowed = AddressRanges.parse(callbackAllow, "--callback-allow");
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        return new NodeLimits(maxWaiting, maxWaitingMib * 1024L * 1024, maxAsync, maxAsyncMib * 1024L * 1024, allowed);
     }
 
     @Override

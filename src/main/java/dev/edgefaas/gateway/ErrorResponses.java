@@ -15,7 +15,7 @@ public final class ErrorResponses {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<HeaderField> JSON_FIELDS = List.of(new HeaderField("Content-Type", "application/json"));
     private static final Map<Integer, String> REASONS = Map.ofEntries(
-            Map.entry(202, "Accepted"), Map.entry(400, "Bad Request"), Map.entry(404, "Not Found"), Map.entry(414, "URI Too Long"),
+            Map.entry(202, "Accepted"), Map.entry(400, "Bad Request"), Map.entry(404, "Not Found"), Map.entry(405, "Method Not Allowed"), Map.entry(414, "URI Too Long"),
             Map.entry(413, "Content Too Large"), Map.entry(417, "Expectation Failed"),
             Map.entry(429, "Too Many Requests"), Map.entry(431, "Request Header Fields Too Large"),
             Map.entry(500, "Internal Server Error"), Map.entry(502, "Bad Gateway"),

@@ -9,10 +9,15 @@ record FunctionPath(String function, String forwardedPath) {
 
     /** Splits {@code rawPath}, or returns null if it names no function. */
     static FunctionPath parse(String rawPath) {
-        if (!rawPath.startsWith(PREFIX)) {
+        return parse(rawPath, PREFIX);
+    }
+
+    /** Splits {@code rawPath} below {@code prefix} ({@code /async-function/}), or returns null if it names no function. */
+    static FunctionPath parse(String rawPath, String prefix) {
+        if (!rawPath.startsWith(prefix)) {
             return null;
         }
-        String rest = rawPath.substring(PREFIX.length());
+        String rest = rawPath.substring(prefix.length());
         int slash = rest.indexOf('/');
         String name = slash < 0 ? rest : rest.substring(0, slash);
         if (name.isEmpty()) {

@@ -1,5 +1,6 @@
 package dev.edgefaas.gateway;
 
+import dev.edgefaas.async.AsyncInvocations;
 import dev.edgefaas.dispatcher.Dispatcher;
 import dev.edgefaas.dispatcher.ReadinessCallbacks;
 import dev.edgefaas.host.ThreadFactories;
@@ -15,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The platform's HTTP server with three listeners, so each can be exposed on its own:
- * invocations ({@code /function/...}) for clients, on the gateway's own HTTP/1.1 server
+ * invocations ({@code /function/...}, {@code /async-function/...}) for clients, on the gateway's own HTTP/1.1 server
  * ({@link InvocationListener}); the management API for operators (loopback by default) and
  * readiness callbacks for instances, which reach nothing else, both on Helidon.
  */
@@ -51,11 +52,11 @@ public final class GatewayServer implements AutoCloseable {
     /** Starts the listeners; returns once they accept connections. */
     public static GatewayServer start(Listeners listeners, TrustedProxies trustedProxies, Dispatcher dispatcher,
                                       ReadinessCallbacks callbacks, HttpService adminApi, PlatformMetrics metrics,
-                                      Optional<Tls> adminTls) {
+                                      Optional<Tls> adminTls, AsyncInvocations async) {
         Forwarder forwarder = new Forwarder(INSTANCE_EXCHANGE_TIMEOUT, trustedProxies);
         dispatcher.onInstanceStopped(forwarder::instanceStopped);
         InvocationListener invocations = InvocationListener.start(listeners.host(), listeners.port(),
-                new InvocationHandler(dispatcher, forwarder, metrics), metrics);
+                new InvocationHandler(dispatcher, forwarder, metrics, new AsyncHandler(async)), metrics);
         WebServer server;
         try {
             server = startHelidon(listeners, callbacks, adminApi, adminTls);

@@ -23,17 +23,23 @@ final class InvocationHandler {
     private final Dispatcher dispatcher;
     private final Forwarder forwarder;
     private final PlatformMetrics metrics;
+    private final AsyncHandler async;
 
-    InvocationHandler(Dispatcher dispatcher, Forwarder forwarder, PlatformMetrics metrics) {
+    InvocationHandler(Dispatcher dispatcher, Forwarder forwarder, PlatformMetrics metrics, AsyncHandler async) {
         this.dispatcher = dispatcher;
         this.forwarder = forwarder;
         this.metrics = metrics;
+        this.async = async;
     }
 
     /** Answers {@code request}; a client-side failure is left in its body for the connection to act on. */
     void handle(ClientRequest request, ClientResponse response) throws ClientSideException {
         long startNanos = System.nanoTime();
         FunctionPath path = FunctionPath.parse(request.head().rawPath());
+        if (path == null && request.head().rawPath().startsWith(AsyncHandler.PREFIX)) {
+            async.handle(request, response);
+            return;
+        }
         if (path == null) {
             ErrorResponses.send(response, 404, "invoke a function at /function/{name}/{path}");
             return;

@@ -117,6 +117,30 @@ public final class PlatformMetrics {
         meters.forEach(registry::remove);
     }
 
+    /** Reports the asynchronous invocations not yet finished, and the bytes of their bodies on disk. */
+    public void asyncQueue(Supplier<Number> invocations, Supplier<Number> bytes) {
+        Gauge.builder("edgefaas_async_queued", invocations)
+                .description("Accepted asynchronous invocations not yet finished").register(registry);
+        Gauge.builder("edgefaas_async_queued_bytes", bytes)
+                .description("Bytes of their bodies, kept on disk").register(registry);
+    }
+
+    /** Counts an asynchronous invocation's step: {@code accepted}, {@code refused}, {@code done} or {@code failed}. */
+    public void asyncInvocation(String function, String outcome) {
+        Counter.builder("edgefaas_async_invocations")
+                .description("Asynchronous invocations accepted, refused, done and failed")
+                .tags("function", function, "outcome", outcome)
+                .register(registry).increment();
+    }
+
+    /** Counts the end of one callback attempt: {@code delivered}, {@code retried} or {@code failed} (given up). */
+    public void asyncCallback(String outcome) {
+        Counter.builder("edgefaas_async_callbacks")
+                .description("Attempts to deliver asynchronous results to their callback URLs, by outcome")
+                .tags("outcome", outcome)
+                .register(registry).increment();
+    }
+
     /** The Prometheus text exposition of every metric. */
     public String scrape() {
         return registry.scrape();

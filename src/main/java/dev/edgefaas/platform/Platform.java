@@ -2,6 +2,8 @@ package dev.edgefaas.platform;
 
 import dev.edgefaas.admin.AdminApi;
 import dev.edgefaas.admin.AdminToken;
+import dev.edgefaas.async.AsyncInvocations;
+import dev.edgefaas.async.CallbackPolicy;
 import dev.edgefaas.dispatcher.Dispatcher;
 import dev.edgefaas.dispatcher.ReadinessCallbacks;
 import dev.edgefaas.function.FunctionManifest;
@@ -14,6 +16,7 @@ import dev.edgefaas.host.Shutdown;
 import dev.edgefaas.host.StateDirectory;
 import dev.edgefaas.host.cgroup.CgroupLayout;
 import dev.edgefaas.host.network.AddressPool;
+import dev.edgefaas.host.network.AddressRanges;
 import dev.edgefaas.host.network.NamespacePool;
 import dev.edgefaas.image.ArtifactCache;
 import dev.edgefaas.logs.FunctionLogs;
@@ -25,6 +28,7 @@ import io.helidon.common.configurable.Resource;
 import io.helidon.common.pki.Keys;
 import io.helidon.common.tls.Tls;
 import java.net.InetAddress;
+import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,6 +36,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -56,11 +61,13 @@ public final class Platform implements AutoCloseable {
     private final ManifestParser parser;
     private final FunctionDeployer deployer;
     private final List<String> reaped;
+    private final AsyncInvocations async;
     private volatile FunctionDeployer.Restored restored = new FunctionDeployer.Restored(List.of(), Map.of());
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private Platform(PlatformConfig config, StateDirectory state, NamespacePool namespaces, Dispatcher dispatcher,
-                     GatewayServer server, ManifestParser parser, FunctionDeployer deployer, List<String> reaped) {
+                     GatewayServer server, ManifestParser parser, FunctionDeployer deployer, List<String> reaped,
+                     AsyncInvocations async) {
         this.config = config;
         this.state = state;
         this.namespaces = namespaces;
@@ -69,6 +76,7 @@ public final class Platform implements AutoCloseable {
         this.parser = parser;
         this.deployer = deployer;
         this.reaped = reaped;
+        this.async = async;
     }
 
     public static Platform start(PlatformConfig config) {
@@ -96,7 +104,8 @@ public final class Platform implements AutoCloseable {
             ReadinessCallbacks callbacks = new ReadinessCallbacks();
             AtomicReference<GatewayServer> serverRef = new AtomicReference<>();
             // Beside the functions they belong to, where those are kept; else with the run's state.
-            FunctionLogs logs = new FunctionLogs(config.dataDirectory().orElse(state.root()).resolve("logs"));
+            Path keptBeside = config.dataDirectory().orElse(state.root());
+            FunctionLogs logs = new FunctionLogs(keptBeside.resolve("logs"));
             Dispatcher dispatcher = new Dispatcher(backends, state, () -> serverRef.get().callbackPort(), metrics, callbacks,
                     logs, config.limits().waitingRoom());
             ManifestParser parser = new ManifestParser(ManifestDefaults.forHost(config.defaultSandbox()));
@@ -116,14 +125,22 @@ public final class Platform implements AutoCloseable {
                         + " API listens beyond loopback only with its token, which lives in the data directory; give"
                         + " serve a --data-dir, or listen on 127.0.0.1");
             }
+            NodeLimits limits = config.limits();
+            CallbackPolicy callbackPolicy = new CallbackPolicy(limits.callbackAllowed(),
+                    AddressRanges.parse(List.of(config.networkPool()), "--network-pool"),
+                    () -> Set.of(serverRef.get().adminPort(), serverRef.get().callbackPort()));
+            AsyncInvocations async = new AsyncInvocations(keptBeside.resolve("async"), limits.asyncInvocations(),
+                    limits.asyncBytes(), dispatcher::has, callbackPolicy, metrics);
             AdminApi admin = new AdminApi(dispatcher, deployer, metrics, backends.values(), Path.of("").toAbsolutePath(),
-                    token, config.adminAccess().maxUploadBytes());
+                    token, config.adminAccess().maxUploadBytes(), async);
             GatewayServer server = GatewayServer.start(config.listeners(), config.trustedProxies(), dispatcher, callbacks, admin,
-                    metrics, adminTls(config.adminAccess()));
+                    metrics, adminTls(config.adminAccess()), async);
             serverRef.set(server);
-            Platform platform = new Platform(config, state, namespaces, dispatcher, server, parser, deployer, reaped);
+            Platform platform = new Platform(config, state, namespaces, dispatcher, server, parser, deployer, reaped, async);
             try {
                 platform.restored = deployer.restore();
+                // After the restore: what an earlier run accepted finds its functions deployed again.
+                async.start(() -> URI.create("http://" + loopbackFor(config.listeners().host()) + ":" + server.port()));
             } catch (RuntimeException e) {
                 platform.close();
                 throw e;
@@ -133,6 +150,19 @@ public final class Platform implements AutoCloseable {
             namespaces.close();
             state.close();
             throw e;
+        }
+    }
+
+    /** Where the node reaches its own invocation listener: its address, or loopback for a wildcard. */
+    private static String loopbackFor(String host) {
+        try {
+            InetAddress address = InetAddress.getByName(host);
+            if (address.isAnyLocalAddress()) {
+                return "127.0.0.1";
+            }
+            return address instanceof java.net.Inet6Address ? "[" + address.getHostAddress() + "]" : address.getHostAddress();
+        } catch (UnknownHostException e) {
+            return "127.0.0.1";
         }
     }
 
@@ -221,6 +251,8 @@ public final class Platform implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        Shutdown.all(() -> dispatcher.shutdown(config.shutdownGrace()), server::close, namespaces::close, state::close);
+        // Asynchronous runs first: they are requests through the gateway, which must still be up for them.
+        Shutdown.all(() -> async.close(config.shutdownGrace()), () -> dispatcher.shutdown(config.shutdownGrace()),
+                server::close, namespaces::close, state::close);
     }
 }

@@ -19,7 +19,8 @@ import java.util.Optional;
  * @param dataDirectory  where deployed functions and the management token are kept across restarts; empty: they
  *                       are not, and the management API asks no token (tests, benchmarks on loopback)
  * @param adminAccess    TLS and the upload limit of the management API
- * @param limits         the node's bounds on waiting requests and queued asynchronous invocations
+ * @param limits         the node's bounds on waiting requests and queued asynchronous invocations, and where
+ *                       callbacks may go
  */
 public record PlatformConfig(GatewayServer.Listeners listeners, Path stateDirectory, String defaultSandbox,
                              Duration shutdownGrace, String networkPool, int spareNamespaces,
@@ -34,7 +35,7 @@ public record PlatformConfig(GatewayServer.Listeners listeners, Path stateDirect
     public static PlatformConfig ephemeral(Path stateDirectory, String defaultSandbox) {
         return new PlatformConfig(new GatewayServer.Listeners("127.0.0.1", 0, "127.0.0.1", 0, CALLBACK_HOST, 0),
                 stateDirectory, defaultSandbox, Duration.ofSeconds(10), DEFAULT_NETWORK_POOL, DEFAULT_SPARE_NAMESPACES,
-                TrustedProxies.NONE, Optional.empty(), AdminAccess.PLAIN, NodeLimits.DEFAULTS);
+                TrustedProxies.NONE, Optional.empty(), AdminAccess.PLAIN, NodeLimits.LOOPBACK_CALLBACKS);
     }
 
     public PlatformConfig withTrustedProxies(TrustedProxies proxies) {

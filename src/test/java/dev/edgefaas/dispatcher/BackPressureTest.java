@@ -3,6 +3,7 @@ package dev.edgefaas.dispatcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.edgefaas.host.network.AddressRanges;
 import dev.edgefaas.platform.NodeLimits;
 import dev.edgefaas.testing.TestPlatform;
 import java.net.URI;
@@ -53,7 +54,7 @@ class BackPressureTest {
 
     @Test
     void aNodePastItsWaitingRoomIsAnswered503WhicheverFunctionAsks() throws Exception {
-        try (TestPlatform platform = TestPlatform.limited(new NodeLimits(2, 1 << 20, 10, 1 << 20))) {
+        try (TestPlatform platform = TestPlatform.limited(new NodeLimits(2, 1 << 20, 10, 1 << 20, AddressRanges.NONE))) {
             platform.deploySample("fib-go", "a", HOG);
             platform.deploySample("fib-go", "b", HOG);
             platform.get("/function/a/?n=1");
@@ -83,7 +84,7 @@ class BackPressureTest {
 
     @Test
     void theWaitingRoomBoundsTheBytesTheWaitingHeadsHold() throws Exception {
-        try (TestPlatform platform = TestPlatform.limited(new NodeLimits(100, 16 * 1024, 10, 1 << 20))) {
+        try (TestPlatform platform = TestPlatform.limited(new NodeLimits(100, 16 * 1024, 10, 1 << 20, AddressRanges.NONE))) {
             platform.deploySample("fib-go", "one", HOG);
             platform.get("/function/one/?n=1");
             CompletableFuture<HttpResponse<String>> hog = platform.sendAsync(LONG.formatted("one"));
