@@ -13,6 +13,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -25,8 +26,8 @@ import java.util.logging.Logger;
 
 /**
  * Asynchronous invocations: accepted at once (202) into a bounded queue kept on disk, run when
- * capacity allows, their results kept for {@link #FINISHED_KEPT} and sent to a callback URL if
- * the client gave one. An accepted invocation is on disk before the client hears so; after a
+ * capacity allows, their results kept for {@link #FINISHED_KEPT} (the newest as many as the
+ * queue holds) and sent to a callback URL if the client gave one. An accepted invocation is on disk before the client hears so; after a
  * crash or restart it runs (again, if the crash cut its run off: at least once, never lost).
  */
 public final class AsyncInvocations implements AutoCloseable {
@@ -67,13 +68,16 @@ public final class AsyncInvocations implements AutoCloseable {
         this.metrics = metrics;
         this.callbacks = new CallbackSender(store, policy, this::writeStatus, metrics::asyncCallback);
         int interrupted = 0;
-        for (AsyncStore.Kept kept : store.load()) {
-            AsyncStatus status = kept.status();
+        List<AsyncStore.Kept> kept = new ArrayList<>(store.load());
+        // Finished ones in the order they finished, so the oldest are forgotten first.
+        kept.sort(Comparator.comparing(k -> k.status().finishedAt().orElse(Instant.MAX)));
+        for (AsyncStore.Kept invocation : kept) {
+            AsyncStatus status = invocation.status();
             if (status.state() == AsyncStatus.State.RUNNING) {
                 status = status.delayed("its run was cut off by a restart of the node; run again", false);
                 interrupted++;
             }
-            queue.add(kept.request(), status);
+            queue.add(invocation.request(), status);
         }
         if (interrupted > 0) {
             LOG.info(interrupted + " asynchronous invocations were running when the node stopped; they run again");
@@ -250,10 +254,11 @@ public final class AsyncInvocations implements AutoCloseable {
         if (entry.status.callbackDue()) {
             callbacks.schedule(entry, Duration.ZERO);
         }
+        forgetOldResults();
     }
 
     private void forgetOldResults() {
-        for (AsyncQueue.Entry entry : queue.removeFinishedBefore(Instant.now().minus(FINISHED_KEPT))) {
+        for (AsyncQueue.Entry entry : queue.forgetFinished(Instant.now().minus(FINISHED_KEPT))) {
             store.delete(entry.request.id());
         }
     }

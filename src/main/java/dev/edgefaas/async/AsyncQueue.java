@@ -2,6 +2,7 @@ package dev.edgefaas.async;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -41,6 +42,8 @@ final class AsyncQueue {
     private final TreeSet<Entry> due = new TreeSet<>(Comparator.<Entry>comparingLong(e -> e.dueNanos)
             .thenComparingLong(e -> e.order));
     private final Map<String, Integer> running = new HashMap<>();
+    /** Finished invocations, oldest first: what is forgotten first. */
+    private final ArrayDeque<Entry> finishedOrder = new ArrayDeque<>();
     private long unfinished;
     private long unfinishedBytes;
     private long nextOrder;
@@ -79,7 +82,9 @@ final class AsyncQueue {
         try {
             Entry entry = new Entry(request, status, nextOrder++);
             entries.put(request.id(), entry);
-            if (!status.state().finished()) {
+            if (status.state().finished()) {
+                finishedOrder.addLast(entry);
+            } else {
                 unfinished++;
                 unfinishedBytes += request.bodyBytes();
                 entry.dueNanos = System.nanoTime();
@@ -152,6 +157,7 @@ final class AsyncQueue {
             stoppedRunning(entry);
             unfinished--;
             unfinishedBytes -= entry.request.bodyBytes();
+            finishedOrder.addLast(entry);
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -172,20 +178,32 @@ final class AsyncQueue {
         running.computeIfPresent(entry.request.function(), (function, count) -> count == 1 ? null : count - 1);
     }
 
-    /** Removes and returns the invocations finished before {@code before} whose callback is not due. */
-    List<Entry> removeFinishedBefore(Instant before) {
+    /**
+     * Removes and returns the finished invocations to forget: those finished before
+     * {@code before}, and the oldest beyond as many as the queue holds unfinished, so a busy node's
+     * results do not pile up within the hour. One whose callback is still due stays.
+     */
+    List<Entry> forgetFinished(Instant before) {
         lock.lock();
         try {
-            List<Entry> expired = new ArrayList<>();
-            for (Entry entry : entries.values()) {
-                AsyncStatus status = entry.status;
-                if (status.state().finished() && !status.callbackDue()
-                        && status.finishedAt().map(at -> at.isBefore(before)).orElse(true)) {
-                    expired.add(entry);
+            List<Entry> forgotten = new ArrayList<>();
+            List<Entry> stillDue = new ArrayList<>();
+            while (!finishedOrder.isEmpty()) {
+                Entry oldest = finishedOrder.peekFirst();
+                boolean expired = oldest.status.finishedAt().map(at -> at.isBefore(before)).orElse(true);
+                if (!expired && finishedOrder.size() + stillDue.size() <= maxInvocations) {
+                    break;
+                }
+                finishedOrder.removeFirst();
+                if (oldest.status.callbackDue()) {
+                    stillDue.add(oldest);
+                } else {
+                    entries.remove(oldest.request.id());
+                    forgotten.add(oldest);
                 }
             }
-            expired.forEach(entry -> entries.remove(entry.request.id()));
-            return expired;
+            stillDue.reversed().forEach(finishedOrder::addFirst);
+            return forgotten;
         } finally {
             lock.unlock();
         }
