@@ -17,6 +17,8 @@ public final class DispatchException extends RuntimeException {
         NODE_FULL,
         /** The instance meant for the request failed to start. */
         START_FAILED,
+        /** The node could not set an instance up (a full disk, say): the node's failure, not the function's (503). */
+        NODE_FAILED,
         /** The function is being removed or the platform is shutting down. */
         DRAINING
     }

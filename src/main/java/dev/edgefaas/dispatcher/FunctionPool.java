@@ -218,8 +218,8 @@ final class FunctionPool {
         try {
             return startInstance();
         } catch (RuntimeException e) {
-            throw new DispatchException(DispatchException.Reason.START_FAILED, "cannot start an instance of '" + name()
-                    + "': " + e.getMessage(), Duration.ZERO, e);
+            throw new DispatchException(DispatchException.Reason.NODE_FAILED, "this node cannot start an instance of '"
+                    + name() + "': " + e.getMessage(), Duration.ZERO, e);
         }
     }
 

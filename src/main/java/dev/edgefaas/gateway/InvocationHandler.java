@@ -109,7 +109,7 @@ final class InvocationHandler {
         int status = switch (e.reason()) {
             case UNKNOWN_FUNCTION -> 404;
             case SATURATED, FUNCTION_QUEUE_FULL -> 429;
-            case NODE_FULL, DRAINING -> 503;
+            case NODE_FULL, NODE_FAILED, DRAINING -> 503;
             case START_FAILED -> 502;
         };
         // Every name a client makes up would be a time series of its own.

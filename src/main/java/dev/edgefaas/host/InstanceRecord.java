@@ -83,13 +83,18 @@ public final class InstanceRecord {
     }
 
     private void write() {
+        Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
         try {
-            Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
             JSON.writeValue(temporary.toFile(), values);
             Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write instance record " + file
-                    + ": is the state directory writable and the disk not full?", e);
+            try {
+                // A half-written record must not be taken for a whole one by the next start's reaper.
+                Files.deleteIfExists(temporary);
+            } catch (IOException ignored) {
+                // The file system refuses even that: the reaper skips unreadable records.
+            }
+            throw new UncheckedIOException("cannot write instance record " + file + " (" + e.getMessage() + ")", e);
         }
     }
 
