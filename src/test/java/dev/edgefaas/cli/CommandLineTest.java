@@ -61,6 +61,22 @@ class CommandLineTest {
     }
 
     @Test
+    void invokeAsyncPrintsAnIdThatAsyncWaitResultTurnsIntoTheAnswer() {
+        platform.deploySample("hello-go", "greeter", "");
+        String admin = "--admin=http://127.0.0.1:" + platform.platform().adminPort();
+
+        assertThat(run("invoke", "greeter", "?echo=1", "--async", "-d", "hi",
+                "--url=http://127.0.0.1:" + platform.platform().port())).isZero();
+        String id = out.toString(StandardCharsets.UTF_8).strip();
+        out.reset();
+        assertThat(run("async", id, "--wait", "--result", admin)).isZero();
+
+        assertThat(id).matches("[0-9a-f]{32}");
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("\"X-Edgefaas-Invocation\":[\"" + id + "\"]")
+                .contains("\"bodyBytes\":2");
+    }
+
+    @Test
     void whatThePlatformRefusesIsAMessageNotAStackTrace() {
         StringWriter err = new StringWriter();
         CommandLine commandLine = Main.commandLine();
