@@ -50,7 +50,18 @@ public final class KeepAliveConnection implements AutoCloseable {
         return answer.header();
     }
 
-    private record Answer(int status, String header) {
+    /**
+     * One answer.
+     *
+     * @param header          the value of the header asked for, or ""
+     * @param connectionClose whether the server said it closes the connection after this answer
+     */
+    public record Answer(int status, String header, boolean connectionClose) {
+    }
+
+    /** Sends one GET and reads the whole answer, whatever its status; {@code header}'s value is kept. */
+    public Answer answer(String header) throws IOException {
+        return exchange(header);
     }
 
     private Answer exchange(String wantedHeader) throws IOException {
@@ -64,6 +75,7 @@ public final class KeepAliveConnection implements AutoCloseable {
         int status = Integer.parseInt(statusLine.substring(9, 12));
         long contentLength = -1;
         boolean chunked = false;
+        boolean connectionClose = false;
         for (String line = readLine(); line != null && !line.isEmpty(); line = readLine()) {
             int colon = line.indexOf(':');
             String name = line.substring(0, colon).trim();
@@ -75,6 +87,8 @@ public final class KeepAliveConnection implements AutoCloseable {
                 contentLength = Long.parseLong(value);
             } else if (name.equalsIgnoreCase("transfer-encoding") && value.equalsIgnoreCase("chunked")) {
                 chunked = true;
+            } else if (name.equalsIgnoreCase("connection") && value.equalsIgnoreCase("close")) {
+                connectionClose = true;
             }
         }
         if (chunked) {
@@ -85,7 +99,7 @@ public final class KeepAliveConnection implements AutoCloseable {
         } else if (contentLength > 0) {
             discard(contentLength);
         }
-        return new Answer(status, wanted);
+        return new Answer(status, wanted, connectionClose);
     }
 
     private void discard(long bytes) throws IOException {

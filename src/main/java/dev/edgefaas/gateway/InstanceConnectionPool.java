@@ -47,6 +47,11 @@ final class InstanceConnectionPool implements AutoCloseable {
 
     /** Returns a connection whose exchange completed and that may carry another. */
     void release(InstanceConnection connection) {
+        if (!open.contains(connection)) {
+            // Closed under its exchange by closeAll: the instance stopped. Pooling it would bring its
+            // endpoint back into the idle map, for good.
+            return;
+        }
         connection.markIdle();
         idle.computeIfAbsent(connection.endpoint(), e -> new ConcurrentLinkedDeque<>()).offerFirst(connection);
     }
@@ -59,7 +64,10 @@ final class InstanceConnectionPool implements AutoCloseable {
 
     /** Closes every connection to {@code endpoint}, busy ones too: their requests fail with a socket error. */
     void closeAll(URI endpoint) {
-        Deque<InstanceConnection> connections = idle.get(endpoint);
+        // Its deque goes too: with a port per instance, every instance that ever stopped would
+        // otherwise leave an entry for the life of the node. A connection released into the
+        // removed deque meanwhile is still in the open set, closed just below.
+        Deque<InstanceConnection> connections = idle.remove(endpoint);
         if (connections != null) {
             for (InstanceConnection connection = connections.pollFirst(); connection != null; connection = connections.pollFirst()) {
                 discard(connection);
@@ -91,6 +99,11 @@ final class InstanceConnectionPool implements AutoCloseable {
                 discard(connection);
             }
         }
+    }
+
+    /** Endpoints that have a deque of idle connections, empty or not. */
+    int endpointsKnown() {
+        return idle.size();
     }
 
     @Override
