@@ -3,44 +3,67 @@ package dev.edgefaas.bench;
 import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.HdrHistogram.Histogram;
 
 /**
- * The paper's warm-request overhead: the same warm instance asked directly and through the
- * gateway by the same client, requests interleaved so that both see the same machine state.
+ * The paper's warm-request overhead: the same warm instance asked directly, through the gateway
+ * and, where nginx is installed, through nginx as a reference proxy, by the same client, requests
+ * interleaved so that every path sees the same machine state.
  */
 public final class WarmOverhead {
     public static final String EXPERIMENT = "warm-overhead";
+    public static final String DIRECT = "direct";
+    public static final String GATEWAY = "gateway";
+    public static final String NGINX = "nginx";
 
-    /** Latencies of both paths at one client, in nanoseconds. */
-    public record Latency(Histogram direct, Histogram gateway) {
-        public double overheadMicrosAtP50() {
-            return (gateway.getValueAtPercentile(50) - direct.getValueAtPercentile(50)) / 1e3;
+    /** Latencies of each path at one client, in nanoseconds, {@link #DIRECT} first. */
+    public record Latency(Map<String, Histogram> byPath) {
+        public Histogram of(String path) {
+            return byPath.get(path);
+        }
+
+        /** What {@code path} adds to the direct path at {@code percentile}, in microseconds. */
+        public double overheadMicros(String path, double percentile) {
+            return (of(path).getValueAtPercentile(percentile) - of(DIRECT).getValueAtPercentile(percentile)) / 1e3;
         }
     }
 
     private WarmOverhead() {
     }
 
-    /** {@code requests} pairs of requests, direct then gateway, after {@code warmup} unrecorded pairs. */
-    public static Latency latency(URI direct, URI gateway, int requests, int warmup) throws IOException {
-        Histogram directNanos = new Histogram(60_000_000_000L, 3);
-        Histogram gatewayNanos = new Histogram(60_000_000_000L, 3);
-        try (KeepAliveConnection toInstance = new KeepAliveConnection(direct);
-             KeepAliveConnection toGateway = new KeepAliveConnection(gateway)) {
+    /**
+     * {@code requests} rounds of one request on each path, after {@code warmup} unrecorded rounds.
+     *
+     * @param paths by name, {@link #DIRECT} among them
+     */
+    public static Latency latency(Map<String, URI> paths, int requests, int warmup) throws IOException {
+        List<String> names = List.copyOf(paths.keySet());
+        Map<String, Histogram> byPath = new LinkedHashMap<>();
+        List<KeepAliveConnection> connections = new ArrayList<>();
+        try {
+            for (String name : names) {
+                byPath.put(name, new Histogram(60_000_000_000L, 3));
+                connections.add(new KeepAliveConnection(paths.get(name)));
+            }
             for (int i = 0; i < warmup + requests; i++) {
-                // Alternate which goes first so neither always follows the other's cache effects.
-                boolean directFirst = (i & 1) == 0;
-                long a = time(directFirst ? toInstance : toGateway);
-                long b = time(directFirst ? toGateway : toInstance);
-                if (i >= warmup) {
-                    directNanos.recordValue(directFirst ? a : b);
-                    gatewayNanos.recordValue(directFirst ? b : a);
+                // Rotate which goes first, so no path always follows another's cache effects.
+                for (int k = 0; k < names.size(); k++) {
+                    int which = (i + k) % names.size();
+                    long nanos = time(connections.get(which));
+                    if (i >= warmup) {
+                        byPath.get(names.get(which)).recordValue(nanos);
+                    }
                 }
             }
+        } finally {
+            for (KeepAliveConnection connection : connections) {
+                connection.close();
+            }
         }
-        return new Latency(directNanos, gatewayNanos);
+        return new Latency(byPath);
     }
 
     private static long time(KeepAliveConnection connection) throws IOException {
@@ -59,33 +82,47 @@ public final class WarmOverhead {
         LoadRun.Result run(URI target, int clients, int requests) throws IOException, InterruptedException;
     }
 
-    /** Throughput at {@code clients}, alternating direct and gateway {@code rounds} times each, after a warm-up round. */
-    public static List<LoadRun.Result[]> throughput(Load load, URI direct, URI gateway, int clients, int requests,
-                                                    int rounds) throws IOException, InterruptedException {
-        List<LoadRun.Result[]> pairs = new ArrayList<>();
-        // One unrecorded round of each first: the gateway's JIT compiles under this load.
-        load.run(direct, clients, requests);
-        load.run(gateway, clients, requests);
-        for (int round = 0; round < rounds; round++) {
-            LoadRun.Result viaInstance = load.run(direct, clients, requests);
-            LoadRun.Result viaGateway = load.run(gateway, clients, requests);
-            pairs.add(new LoadRun.Result[] {viaInstance, viaGateway});
+    /**
+     * Throughput of every path at {@code clients}, the paths taking turns {@code rounds} times,
+     * after a warm-up round of each.
+     *
+     * @return per round, each path's result
+     */
+    public static List<Map<String, LoadRun.Result>> throughput(Load load, Map<String, URI> paths, int clients, int requests,
+                                                               int rounds) throws IOException, InterruptedException {
+        for (URI target : paths.values()) {
+            // Unrecorded: the gateway's JIT compiles under this load, nginx fills its upstream pool.
+            load.run(target, clients, requests);
         }
-        return pairs;
+        List<Map<String, LoadRun.Result>> results = new ArrayList<>();
+        for (int round = 0; round < rounds; round++) {
+            Map<String, LoadRun.Result> byPath = new LinkedHashMap<>();
+            for (Map.Entry<String, URI> path : paths.entrySet()) {
+                byPath.put(path.getKey(), load.run(path.getValue(), clients, requests));
+            }
+            results.add(byPath);
+        }
+        return results;
     }
 
-    /** Tidy rows of a latency measurement. */
+    /** Tidy rows of a latency measurement: each path's percentiles, and what each proxy adds. */
     public static List<ResultRow> rows(String sandbox, Latency latency) {
         List<ResultRow> rows = new ArrayList<>();
-        for (String path : List.of("direct", "gateway")) {
-            Histogram h = path.equals("direct") ? latency.direct() : latency.gateway();
+        for (Map.Entry<String, Histogram> path : latency.byPath().entrySet()) {
+            Histogram h = path.getValue();
             for (double p : new double[] {50, 90, 99}) {
-                rows.add(new ResultRow(EXPERIMENT, sandbox, "go", "path=" + path, 0, "latency_p" + (int) p,
+                rows.add(new ResultRow(EXPERIMENT, sandbox, "go", "path=" + path.getKey(), 0, "latency_p" + (int) p,
                         h.getValueAtPercentile(p) / 1e3, "us"));
             }
-            rows.add(new ResultRow(EXPERIMENT, sandbox, "go", "path=" + path, 0, "latency_mean", h.getMean() / 1e3, "us"));
+            rows.add(new ResultRow(EXPERIMENT, sandbox, "go", "path=" + path.getKey(), 0, "latency_mean", h.getMean() / 1e3,
+                    "us"));
+            if (!path.getKey().equals(DIRECT)) {
+                for (double p : new double[] {50, 99}) {
+                    rows.add(new ResultRow(EXPERIMENT, sandbox, "go", "path=" + path.getKey(), 0, "overhead_p" + (int) p,
+                            latency.overheadMicros(path.getKey(), p), "us"));
+                }
+            }
         }
-        rows.add(new ResultRow(EXPERIMENT, sandbox, "go", "", 0, "overhead_p50", latency.overheadMicrosAtP50(), "us"));
         return rows;
     }
 }

@@ -4,92 +4,132 @@ import dev.edgefaas.bench.BenchPlatform;
 import dev.edgefaas.bench.HeyRun;
 import dev.edgefaas.bench.KeepAliveConnection;
 import dev.edgefaas.bench.LoadRun;
+import dev.edgefaas.bench.NginxProxy;
 import dev.edgefaas.bench.ResultRow;
 import dev.edgefaas.bench.WarmOverhead;
+import dev.edgefaas.bench.WrkRun;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "warm-overhead", mixinStandardHelpOptions = true,
-        description = {"What the gateway adds to a warm request: the same hello-go instance asked directly and",
-            "through the gateway by the same client, interleaved; then throughput of both at many clients."})
+        description = {"What the gateway adds to a warm request: the same hello-go instance asked directly, through",
+            "the gateway and, where nginx is installed, through nginx (one worker, upstream keepalive 128) as a",
+            "reference proxy, by the same client, interleaved; then throughput of each path at many clients."})
 final class WarmOverheadCommand implements Callable<Integer> {
     private static final String FUNCTION = "hello-bench";
 
     @Option(names = "--sandbox", defaultValue = "process", description = "Sandbox of the instance (default: ${DEFAULT-VALUE}).")
     String sandbox;
-    @Option(names = "--requests", defaultValue = "5000", description = "Measured request pairs at one client (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--requests", defaultValue = "5000", description = "Measured rounds at one client, one request per path each (default: ${DEFAULT-VALUE}).")
     int requests;
-    @Option(names = "--warmup", defaultValue = "20000", description = "Unrecorded request pairs first, so the JIT has compiled both paths (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", defaultValue = "20000", description = "Unrecorded rounds first, so the JIT has compiled the gateway's path (default: ${DEFAULT-VALUE}).")
     int warmup;
-    @Option(names = "--clients", defaultValue = "64", description = "Clients of the throughput run (default: ${DEFAULT-VALUE}).")
-    int clients;
-    @Option(names = "--throughput-requests", defaultValue = "32768", description = "Requests per throughput run (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--clients", defaultValue = "1,8,64,256", split = ",", description = "Clients of the throughput runs (default: ${DEFAULT-VALUE}).")
+    List<Integer> clients;
+    @Option(names = "--throughput-requests", defaultValue = "32768", description = "Requests per throughput run; wrk runs for the time they would take at 20,000 req/s, at least 2 s (default: ${DEFAULT-VALUE}).")
     int throughputRequests;
-    @Option(names = "--rounds", defaultValue = "3", description = "Throughput rounds, direct and gateway alternating (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--rounds", defaultValue = "3", description = "Throughput rounds, the paths taking turns (default: ${DEFAULT-VALUE}).")
     int rounds;
-    @Option(names = "--load", defaultValue = "auto", paramLabel = "hey|builtin|auto",
-            description = "Load generator of the throughput runs: hey in its own process, or the built-in client in"
-                    + " this JVM; auto takes hey where installed (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--load", defaultValue = "auto", paramLabel = "wrk|hey|builtin|auto",
+            description = "Load generator of the throughput runs: wrk or hey in a process of their own, or the built-in"
+                    + " client in this JVM; auto takes wrk, else hey, where installed (default: ${DEFAULT-VALUE}).")
     String load;
+    @Option(names = "--nginx", defaultValue = "auto", paramLabel = "auto|off",
+            description = "Measure nginx beside the gateway where it is installed (default: ${DEFAULT-VALUE}).")
+    String nginx;
     @Option(names = "--csv", paramLabel = "FILE", description = "Also write tidy CSV rows to FILE.")
     Path csv;
 
     @Override
     public Integer call() throws Exception {
+        Optional<Path> nginxBinary = nginx.equals("off") ? Optional.empty() : NginxProxy.binary();
         try (BenchPlatform bench = new BenchPlatform(sandbox, BenchPlatform.benchStateDirectory())) {
             bench.deploySample("hello-go", FUNCTION, "\"max-instances\": 1, \"concurrency\": 100000");
             URI gateway = bench.gateway(FUNCTION, "/");
             try (KeepAliveConnection first = new KeepAliveConnection(gateway)) {
                 first.get();
             }
-            URI direct = URI.create(bench.instanceEndpoint(FUNCTION) + "/");
-            System.err.printf("warm-overhead: %s instance at %s; %d interleaved request pairs at 1 client%n",
-                    sandbox, direct, requests);
-            WarmOverhead.Latency latency = WarmOverhead.latency(direct, gateway, requests, warmup);
-            print("direct ", latency.direct());
-            print("gateway", latency.gateway());
-            System.out.printf("gateway adds %.1f us at p50, %.1f us at p99%n", latency.overheadMicrosAtP50(),
-                    (latency.gateway().getValueAtPercentile(99) - latency.direct().getValueAtPercentile(99)) / 1e3);
+            URI instance = bench.instanceEndpoint(FUNCTION);
+            Map<String, URI> paths = new LinkedHashMap<>();
+            paths.put(WarmOverhead.DIRECT, URI.create(instance + "/"));
+            paths.put(WarmOverhead.GATEWAY, gateway);
+            try (NginxProxy proxy = nginxBinary.map(binary -> NginxProxy.start(binary, instance)).orElse(null)) {
+                if (proxy != null) {
+                    paths.put(WarmOverhead.NGINX, proxy.uri("/"));
+                }
+                return measure(paths, instance);
+            }
+        }
+    }
 
-            List<ResultRow> rows = new ArrayList<>(WarmOverhead.rows(sandbox, latency));
-            boolean hey = load.equals("hey") || (load.equals("auto") && HeyRun.available());
-            WarmOverhead.Load generator = hey ? HeyRun::run : LoadRun::run;
-            System.err.printf("warm-overhead: throughput at %d clients, %d requests per run, %d rounds, load from %s%n",
-                    clients, throughputRequests, rounds, hey ? "hey" : "the built-in client");
-            List<Double> ratios = new ArrayList<>();
+    private int measure(Map<String, URI> paths, URI instance) throws Exception {
+        System.err.printf("warm-overhead: %s instance at %s; paths %s; %d interleaved rounds at 1 client%n",
+                sandbox, instance, paths.keySet(), requests);
+        WarmOverhead.Latency latency = WarmOverhead.latency(paths, requests, warmup);
+        for (String path : paths.keySet()) {
+            print(path, latency.of(path));
+        }
+        for (String path : paths.keySet()) {
+            if (!path.equals(WarmOverhead.DIRECT)) {
+                System.out.printf("%s adds %.1f us at p50, %.1f us at p99%n", path, latency.overheadMicros(path, 50),
+                        latency.overheadMicros(path, 99));
+            }
+        }
+        List<ResultRow> rows = new ArrayList<>(WarmOverhead.rows(sandbox, latency));
+        String generatorName = load.equals("auto") ? WrkRun.available() ? "wrk" : HeyRun.available() ? "hey" : "builtin" : load;
+        WarmOverhead.Load generator = switch (generatorName) {
+            case "wrk" -> WrkRun::run;
+            case "hey" -> HeyRun::run;
+            default -> LoadRun::run;
+        };
+        for (int clientCount : clients) {
+            System.err.printf("warm-overhead: throughput at %d clients, %d rounds, load from %s%n", clientCount, rounds,
+                    generatorName);
+            Map<String, List<Double>> perSecond = new LinkedHashMap<>();
             int round = 0;
-            for (LoadRun.Result[] pair : WarmOverhead.throughput(generator, direct, gateway, clients, throughputRequests, rounds)) {
+            for (Map<String, LoadRun.Result> results : WarmOverhead.throughput(generator, paths, clientCount,
+                    throughputRequests, rounds)) {
                 round++;
-                double ratio = pair[1].requestsPerSecond() / pair[0].requestsPerSecond();
-                ratios.add(ratio);
-                System.out.printf("round %d: direct %.0f req/s (%d errors), gateway %.0f req/s (%d errors): %.0f%% of direct%n",
-                        round, pair[0].requestsPerSecond(), pair[0].errors(), pair[1].requestsPerSecond(), pair[1].errors(),
-                        ratio * 100);
-                rows.add(new ResultRow(WarmOverhead.EXPERIMENT, sandbox, "go", "path=direct;clients=" + clients, round,
-                        "throughput", pair[0].requestsPerSecond(), "req/s"));
-                rows.add(new ResultRow(WarmOverhead.EXPERIMENT, sandbox, "go", "path=gateway;clients=" + clients, round,
-                        "throughput", pair[1].requestsPerSecond(), "req/s"));
+                StringBuilder line = new StringBuilder("clients " + clientCount + " round " + round + ":");
+                for (Map.Entry<String, LoadRun.Result> result : results.entrySet()) {
+                    double rps = result.getValue().requestsPerSecond();
+                    perSecond.computeIfAbsent(result.getKey(), k -> new ArrayList<>()).add(rps);
+                    line.append(String.format(" %s %.0f req/s (%d errors)", result.getKey(), rps, result.getValue().errors()));
+                    rows.add(new ResultRow(WarmOverhead.EXPERIMENT, sandbox, "go", "path=" + result.getKey() + ";clients="
+                            + clientCount, round, "throughput", rps, "req/s"));
+                }
+                System.out.println(line);
             }
-            double median = ratios.stream().sorted().toList().get(ratios.size() / 2);
-            System.out.printf("gateway throughput at %d clients: median %.0f%% of direct%n", clients, median * 100);
-            if (csv != null) {
-                List<String> lines = new ArrayList<>(List.of(ResultRow.CSV_HEADER));
-                rows.forEach(row -> lines.add(row.csv()));
-                Files.write(csv, lines);
-            }
+            double direct = median(perSecond.get(WarmOverhead.DIRECT));
+            StringBuilder summary = new StringBuilder("clients " + clientCount + " median:");
+            perSecond.forEach((path, values) -> summary.append(String.format(" %s %.0f req/s (%.2f of direct)", path,
+                    median(values), median(values) / direct)));
+            System.out.println(summary);
+        }
+        if (csv != null) {
+            List<String> lines = new ArrayList<>(List.of(ResultRow.CSV_HEADER));
+            rows.forEach(row -> lines.add(row.csv()));
+            Files.write(csv, lines);
         }
         return 0;
     }
 
+    private static double median(List<Double> values) {
+        return values.stream().sorted().toList().get(values.size() / 2);
+    }
+
     private static void print(String label, Histogram nanos) {
-        System.out.printf("%s p50 %7.1f us  p90 %7.1f us  p99 %7.1f us  mean %7.1f us%n", label,
+        System.out.printf("%-8s p50 %7.1f us  p90 %7.1f us  p99 %7.1f us  mean %7.1f us%n", label,
                 nanos.getValueAtPercentile(50) / 1e3, nanos.getValueAtPercentile(90) / 1e3,
                 nanos.getValueAtPercentile(99) / 1e3, nanos.getMean() / 1e3);
     }

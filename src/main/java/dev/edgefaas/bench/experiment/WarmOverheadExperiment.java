@@ -1,11 +1,16 @@
 package dev.edgefaas.bench.experiment;
 
 import dev.edgefaas.bench.KeepAliveConnection;
+import dev.edgefaas.bench.NginxProxy;
+import dev.edgefaas.bench.ResultRow;
 import dev.edgefaas.bench.WarmOverhead;
 import java.net.URI;
-import org.HdrHistogram.Histogram;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
 
-/** The paper's harness overhead: one warm instance asked directly and through the gateway, interleaved. */
+/** The paper's harness overhead: one warm instance asked directly, through the gateway and through nginx where installed, interleaved. */
 public final class WarmOverheadExperiment implements Experiment {
     @Override
     public String name() {
@@ -30,19 +35,21 @@ public final class WarmOverheadExperiment implements Experiment {
         try (KeepAliveConnection first = new KeepAliveConnection(gateway)) {
             first.get();
         }
-        URI direct = URI.create(context.platform().instanceEndpoint(function) + "/");
+        URI instance = context.platform().instanceEndpoint(function);
+        Map<String, URI> paths = new LinkedHashMap<>();
+        paths.put(WarmOverhead.DIRECT, URI.create(instance + "/"));
+        paths.put(WarmOverhead.GATEWAY, gateway);
         int requests = context.settings().quick() ? 1_000 : 20 * Math.max(1, context.settings().reps());
-        WarmOverhead.Latency latency = WarmOverhead.latency(direct, gateway, requests, context.settings().quick() ? 2_000 : 20_000);
-        emit(context, "direct", latency.direct());
-        emit(context, "gateway", latency.gateway());
-        context.emit("go", "", 0, "overhead_p50", latency.overheadMicrosAtP50(), "us");
-        context.step("interleaved direct and gateway");
-    }
-
-    private static void emit(ExperimentContext context, String path, Histogram nanos) {
-        for (double p : new double[] {50, 90, 99}) {
-            context.emit("go", "path=" + path, 0, "latency_p" + (int) p, nanos.getValueAtPercentile(p) / 1e3, "us");
+        Optional<Path> nginx = NginxProxy.binary();
+        try (NginxProxy proxy = nginx.map(binary -> NginxProxy.start(binary, instance)).orElse(null)) {
+            if (proxy != null) {
+                paths.put(WarmOverhead.NGINX, proxy.uri("/"));
+            }
+            WarmOverhead.Latency latency = WarmOverhead.latency(paths, requests, context.settings().quick() ? 2_000 : 20_000);
+            for (ResultRow row : WarmOverhead.rows(context.sandbox(), latency)) {
+                context.emit(row.language(), row.parameter(), row.repetition(), row.metric(), row.value(), row.unit());
+            }
         }
-        context.emit("go", "path=" + path, 0, "latency_mean", nanos.getMean() / 1e3, "us");
+        context.step("interleaved " + String.join(", ", paths.keySet()));
     }
 }
