@@ -23,6 +23,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URLDecoder;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,6 +42,10 @@ import java.util.function.Function;
 public final class AdminApi implements HttpService {
     private static final int MAX_MANIFEST_BYTES = 1024 * 1024;
     private static final Duration DRAIN_GRACE = Duration.ofSeconds(30);
+    private static final String ROUTES = "PUT, GET and DELETE /api/functions/NAME, GET /api/functions, GET"
+            + " /api/functions/NAME/logs, POST /api/artifacts, POST /api/images, GET /api/async/ID[/result], GET"
+            + " /api/instances, GET /api/sandboxes"
+            + " and GET /metrics";
 
     private final Dispatcher dispatcher;
     private final FunctionDeployer deployer;
@@ -73,6 +79,7 @@ public final class AdminApi implements HttpService {
     @Override
     public void routing(HttpRules rules) {
         rules.any(this::authorize)
+                .any(AdminApi::rejectMatrixParameters)
                 .put("/api/functions/{name}", this::deploy)
                 .post("/api/artifacts", this::upload)
                 .post("/api/images", this::uploadImage)
@@ -86,7 +93,29 @@ public final class AdminApi implements HttpService {
                 .get("/api/sandboxes", this::listSandboxes)
                 .get("/metrics", this::metrics)
                 // A name holding '/' (decoded from %2F) matches no route above: say what is wrong with it.
-                .put("/api/functions/*", this::rejectName);
+                .put("/api/functions/*", this::rejectName)
+                .any(AdminApi::noRoute);
+    }
+
+    /**
+     * 400 for a path with {@code ;} parameters: Helidon would route {@code a;b} as {@code a} and
+     * deploy or remove that function, which the client did not name.
+     */
+    private static void rejectMatrixParameters(ServerRequest request, ServerResponse response) {
+        if (request.path().matrixParameters().isEmpty()) {
+            response.next();
+            return;
+        }
+        AdminResponses.badRequest(response, "path", request.path().rawPath() + " holds ';' parameters, which no route of"
+                + " the management API takes; a function's name is lowercase letters, digits and '-'");
+    }
+
+    /** 404 for what no route above takes, in JSON as every other error, saying what the API serves. */
+    private static void noRoute(ServerRequest request, ServerResponse response) {
+        AdminResponses.json(response, 404, Json.MAPPER.createObjectNode()
+                .put("error", "no route for " + request.prologue().method().text() + " " + request.path().rawPath()
+                        + "; the management API serves " + ROUTES)
+                .put("status", 404));
     }
 
     private void deploy(ServerRequest request, ServerResponse response) {
@@ -154,7 +183,10 @@ public final class AdminApi implements HttpService {
     }
 
     private void rejectName(ServerRequest request, ServerResponse response) {
-        String raw = request.path().rawPath().substring("/api/functions/".length());
+        // The route matches /api/functions too, which has no name at all.
+        String prefix = "/api/functions/";
+        String rawPath = request.path().rawPath();
+        String raw = rawPath.length() > prefix.length() ? rawPath.substring(prefix.length()) : "";
         String name = URLDecoder.decode(raw, StandardCharsets.UTF_8);
         String problem = FunctionName.problemWith(name);
         AdminResponses.badRequest(response, "name", problem != null ? problem : "'" + name + "' is not a function name");
@@ -232,10 +264,21 @@ public final class AdminApi implements HttpService {
             if (bytes.length > MAX_MANIFEST_BYTES) {
                 throw new ManifestException("manifest", "is larger than " + MAX_MANIFEST_BYTES + " bytes");
             }
-            return new String(bytes, StandardCharsets.UTF_8);
+            return utf8(bytes);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** {@code bytes} as UTF-8, which JSON is sent in (RFC 8259 section 8.1); other bytes are refused, not replaced. */
+    private static String utf8(byte[] bytes) {
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer out = CharBuffer.allocate(bytes.length);
+        if (StandardCharsets.UTF_8.newDecoder().decode(in, out, true).isError()) {
+            throw new ManifestException("manifest", "is not UTF-8: byte " + in.position() + " starts no UTF-8 character;"
+                    + " send the manifest as UTF-8 JSON");
+        }
+        return out.flip().toString();
     }
 
 }

@@ -18,7 +18,8 @@ final class LaunchSpecParser {
         int port = 0;
         JsonNode portNode = root.get("port");
         if (portNode != null) {
-            if (!portNode.isIntegralNumber() || portNode.asLong() < 1 || portNode.asLong() > 65_535) {
+            if (!portNode.isIntegralNumber() || !portNode.canConvertToLong() || portNode.asLong() < 1
+                    || portNode.asLong() > 65_535) {
                 throw new ManifestException("port", "must be a whole number from 1 to 65535 (the port the app listens"
                         + " on), got " + portNode);
             }

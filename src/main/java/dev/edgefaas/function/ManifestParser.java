@@ -1,6 +1,7 @@
 package dev.edgefaas.function;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -22,7 +23,13 @@ public final class ManifestParser {
             "concurrency", "single-use", "min-instances", "max-instances", "memory-mib", "vcpus", "env",
             "ready-timeout", "queue-timeout", "max-queue", "network", "command", "args", "port", "readiness", "workdir",
             "user", "image", "snapshot");
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** A manifest is one JSON object: what follows it (a second object, a stray brace) is an error, not ignored. */
+    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    /**
+     * The longest duration a manifest may give: durations become nanosecond counts added to clock
+     * readings, and a year stays far from overflowing them.
+     */
+    private static final Duration MAX_DURATION = Duration.ofDays(365);
 
     private final ManifestDefaults defaults;
 
@@ -83,8 +90,10 @@ public final class ManifestParser {
         try {
             root = JSON.readTree(json);
         } catch (JsonProcessingException e) {
-            throw new ManifestException("manifest", "is not valid JSON: " + e.getOriginalMessage()
-                    + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
+            // A limit of the reader (nesting too deep, say) is reported without a location.
+            String where = e.getLocation() == null ? ""
+                    : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+            throw new ManifestException("manifest", "is not valid JSON: " + e.getOriginalMessage() + where);
         }
         if (!(root instanceof ObjectNode object)) {
             throw new ManifestException("manifest", "must be a JSON object such as"
@@ -167,7 +176,8 @@ public final class ManifestParser {
         if (node == null) {
             return fallback;
         }
-        if (!node.isIntegralNumber() || node.asLong() < min || node.asLong() > max) {
+        // canConvertToLong: asLong() keeps only the low 64 bits of a bigger number, which may fall in range.
+        if (!node.isIntegralNumber() || !node.canConvertToLong() || node.asLong() < min || node.asLong() > max) {
             throw new ManifestException(key, "must be a whole number from " + min + " to " + max + ", got " + node);
         }
         return node.asInt();
@@ -200,6 +210,9 @@ public final class ManifestParser {
         }
         if (value.compareTo(min) < 0) {
             throw new ManifestException(key, "must be at least " + Durations.format(min) + ", got " + node);
+        }
+        if (value.compareTo(MAX_DURATION) > 0) {
+            throw new ManifestException(key, "must be at most " + Durations.format(MAX_DURATION) + ", got " + node);
         }
         return value;
     }

@@ -6,6 +6,7 @@ import dev.edgefaas.dispatcher.ReadinessCallbacks;
 import dev.edgefaas.host.ThreadFactories;
 import dev.edgefaas.metrics.PlatformMetrics;
 import io.helidon.common.tls.Tls;
+import io.helidon.http.DirectHandler;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpService;
@@ -49,17 +50,21 @@ public final class GatewayServer implements AutoCloseable {
     public record Listeners(String host, int port, String adminHost, int adminPort, String callbackHost, int callbackPort) {
     }
 
-    /** Starts the listeners; returns once they accept connections. */
+    /**
+     * Starts the listeners; returns once they accept connections.
+     *
+     * @param adminErrors what the management listener answers to a request refused before its routes
+     */
     public static GatewayServer start(Listeners listeners, TrustedProxies trustedProxies, Dispatcher dispatcher,
-                                      ReadinessCallbacks callbacks, HttpService adminApi, PlatformMetrics metrics,
-                                      Optional<Tls> adminTls, AsyncInvocations async) {
+                                      ReadinessCallbacks callbacks, HttpService adminApi, DirectHandler adminErrors,
+                                      PlatformMetrics metrics, Optional<Tls> adminTls, AsyncInvocations async) {
         Forwarder forwarder = new Forwarder(INSTANCE_EXCHANGE_TIMEOUT, trustedProxies);
         dispatcher.onInstanceStopped(forwarder::instanceStopped);
         InvocationListener invocations = InvocationListener.start(listeners.host(), listeners.port(),
                 new InvocationHandler(dispatcher, forwarder, metrics, new AsyncHandler(async)), metrics);
         WebServer server;
         try {
-            server = startHelidon(listeners, callbacks, adminApi, adminTls);
+            server = startHelidon(listeners, callbacks, adminApi, adminErrors, adminTls);
         } catch (RuntimeException e) {
             invocations.close();
             throw e;
@@ -74,13 +79,18 @@ public final class GatewayServer implements AutoCloseable {
 
     /** The management API on the default socket (over TLS where it has a certificate), callbacks on their own. */
     private static WebServer startHelidon(Listeners listeners, ReadinessCallbacks callbacks, HttpService adminApi,
-                                          Optional<Tls> adminTls) {
+                                          DirectHandler adminErrors, Optional<Tls> adminTls) {
         WebServerConfig.Builder builder = WebServer.builder();
         adminTls.ifPresent(builder::tls);
         return builder
                 .host(listeners.adminHost())
                 .port(listeners.adminPort())
                 .routing(routing -> routing.register(adminApi))
+                .directHandlers(handlers -> {
+                    for (DirectHandler.EventType event : DirectHandler.EventType.values()) {
+                        handlers.addHandler(event, adminErrors);
+                    }
+                })
                 .putSocket(CALLBACK, socket -> socket.host(listeners.callbackHost()).port(listeners.callbackPort())
                         .routing(routing -> routing.register(new CallbackHandler(callbacks))))
                 .shutdownHook(false)

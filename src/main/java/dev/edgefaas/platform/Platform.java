@@ -2,6 +2,7 @@ package dev.edgefaas.platform;
 
 import dev.edgefaas.admin.AdminApi;
 import dev.edgefaas.admin.AdminToken;
+import dev.edgefaas.admin.PreRoutingErrors;
 import dev.edgefaas.async.AsyncInvocations;
 import dev.edgefaas.async.CallbackPolicy;
 import dev.edgefaas.dispatcher.Dispatcher;
@@ -134,7 +135,7 @@ public final class Platform implements AutoCloseable {
             AdminApi admin = new AdminApi(dispatcher, deployer, metrics, backends.values(), Path.of("").toAbsolutePath(),
                     token, config.adminAccess().maxUploadBytes(), async);
             GatewayServer server = GatewayServer.start(config.listeners(), config.trustedProxies(), dispatcher, callbacks, admin,
-                    metrics, adminTls(config.adminAccess()), async);
+                    new PreRoutingErrors(), metrics, adminTls(config.adminAccess()), async);
             serverRef.set(server);
             Platform platform = new Platform(config, state, namespaces, dispatcher, server, parser, deployer, reaped, async);
             try {

@@ -70,7 +70,8 @@ final class ArtifactUpload {
         Path artifact = scratch.resolve("unpacked").resolve(name);
         try {
             Files.createDirectories(artifact.getParent());
-            String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT).split(";")[0].strip();
+            // The media type before any parameters; split with a limit, as ";;;" would otherwise split into nothing.
+            String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT).split(";", 2)[0].strip();
             switch (type) {
                 case "application/x-tar" -> untar(Files.newInputStream(raw), artifact);
                 case "application/gzip", "application/x-gzip", "application/tar+gzip" ->

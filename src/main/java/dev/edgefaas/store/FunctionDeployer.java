@@ -1,10 +1,12 @@
 package dev.edgefaas.store;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.edgefaas.dispatcher.Dispatcher;
 import dev.edgefaas.function.FunctionManifest;
+import dev.edgefaas.function.FunctionName;
 import dev.edgefaas.function.ManifestException;
 import dev.edgefaas.function.ManifestParser;
 import dev.edgefaas.host.StateDirectory;
@@ -36,7 +38,8 @@ import java.util.logging.Logger;
  */
 public final class FunctionDeployer {
     private static final Logger LOG = Logger.getLogger(FunctionDeployer.class.getName());
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** As strict as the parser's, so that nothing is pulled for a manifest that it would refuse. */
+    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final int VERSION_HEX_DIGITS = 12;
     /** What an upload to a node without a data directory is answered (409 Conflict): a local client then sends the path. */
     public static final int NO_STORE_STATUS = 409;
@@ -285,6 +288,10 @@ public final class FunctionDeployer {
      * function uses it; false if no such function is deployed.
      */
     public boolean remove(String name, Duration grace) {
+        if (FunctionName.problemWith(name) != null) {
+            // Never deployed, and no file name in the store: a name too long for one would fail there.
+            return false;
+        }
         synchronized (locks.computeIfAbsent(name, key -> new Object())) {
             Optional<String> artifact = store.flatMap(s -> s.recorded(name)).map(FunctionStore.StoredFunction::artifactDigest);
             store.ifPresent(s -> s.forget(name));

@@ -66,6 +66,10 @@ class AdminApiTest {
             unknown sandbox              | ok     | {"runtime": "go", "artifact": "HELLO", "sandbox": "vmware"} | sandbox
             not json                     | ok     | {"runtime": "go",                                          | manifest
             platform variable in env     | ok     | {"runtime": "go", "artifact": "HELLO", "env": {"PORT": "1"}} | env
+            count beyond 64 bits         | ok     | {"runtime": "go", "artifact": "HELLO", "max-instances": 18446744073709551617} | max-instances
+            duration beyond a year       | ok     | {"runtime": "go", "artifact": "HELLO", "keepalive": 1e300} | keepalive
+            a second object after it     | ok     | {"runtime": "go", "artifact": "HELLO"} {}                  | manifest
+            parameter in the name        | ok;x   | {"runtime": "go", "artifact": "HELLO"}                     | path
             """)
     void aMalformedManifestIsRejectedWithAMessageNamingTheField(String why, String name, String manifest, String field)
             throws IOException {

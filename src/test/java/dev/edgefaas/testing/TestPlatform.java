@@ -1,5 +1,6 @@
 package dev.edgefaas.testing;
 
+import dev.edgefaas.admin.AdminToken;
 import dev.edgefaas.bench.BenchPlatform;
 import dev.edgefaas.dispatcher.InstanceView;
 import dev.edgefaas.gateway.TrustedProxies;
@@ -22,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
  * client to talk to it. Close it in {@code @AfterEach}.
  */
 public final class TestPlatform implements AutoCloseable {
+    private static final String DATA_DIRECTORY = "data";
     private final BenchPlatform scratch;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -44,6 +46,15 @@ public final class TestPlatform implements AutoCloseable {
         return new TestPlatform(new BenchPlatform("process", config -> config.withLimits(limits)));
     }
 
+    /**
+     * A process-sandbox platform that keeps deployed functions and uploads in a data directory
+     * inside its state directory, as a node does; its management API then asks for {@link #adminToken()}.
+     */
+    public static TestPlatform keepingFunctions() {
+        return new TestPlatform(new BenchPlatform("process",
+                config -> config.withDataDirectory(config.stateDirectory().resolve(DATA_DIRECTORY))));
+    }
+
     private TestPlatform(BenchPlatform scratch) {
         this.scratch = scratch;
     }
@@ -64,6 +75,13 @@ public final class TestPlatform implements AutoCloseable {
     /** Deploys a manifest given in full; relative artifacts resolve against the built functions. */
     public void deploy(String name, String json) {
         platform().deploy(name, json, SampleFunctions.functionsDirectory());
+    }
+
+    /** The token the management API of a {@link #keepingFunctions()} platform asks for. */
+    public String adminToken() {
+        Path file = stateDirectory().resolve(DATA_DIRECTORY).resolve(AdminToken.FILE_NAME);
+        return AdminToken.read(file).orElseThrow(() -> new IllegalStateException(file + " holds no token: is this a"
+                + " keepingFunctions() platform?"));
     }
 
     public URI gateway(String pathBelowRoot) {
