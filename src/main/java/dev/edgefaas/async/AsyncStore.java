@@ -62,8 +62,8 @@ final class AsyncStore {
     void commit(AsyncRequest request, AsyncStatus status) throws IOException {
         Path staging = root.resolve(STAGING).resolve(request.id());
         sync(staging.resolve(BODY));
-        write(staging.resolve(REQUEST), request.toJson().toString());
-        write(staging.resolve(STATUS), status.toJson().toString());
+        write(staging.resolve(REQUEST), request.toJson().toString(), true);
+        write(staging.resolve(STATUS), status.toJson().toString(), true);
         sync(staging);
         Files.move(staging, root.resolve(request.id()), StandardCopyOption.ATOMIC_MOVE);
         sync(root);
@@ -82,10 +82,14 @@ final class AsyncStore {
         return root.resolve(id).resolve(RESULT);
     }
 
-    /** Replaces invocation {@code id}'s status; the previous one stays if the disk refuses. */
+    /**
+     * Replaces invocation {@code id}'s status; the previous one stays if the disk refuses. Not
+     * synced: a status lost in a crash only makes the next start run the invocation again, which
+     * the previous status allows.
+     */
     void writeStatus(String id, AsyncStatus status) throws IOException {
         Path temporary = root.resolve(id).resolve(STATUS + ".tmp");
-        write(temporary, status.toJson().toString());
+        write(temporary, status.toJson().toString(), false);
         Files.move(temporary, root.resolve(id).resolve(STATUS), StandardCopyOption.ATOMIC_MOVE,
                 StandardCopyOption.REPLACE_EXISTING);
     }
@@ -127,14 +131,16 @@ final class AsyncStore {
         return kept;
     }
 
-    private static void write(Path file, String text) throws IOException {
+    private static void write(Path file, String text, boolean sync) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             ByteBuffer buffer = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
             while (buffer.hasRemaining()) {
                 channel.write(buffer);
             }
-            channel.force(true);
+            if (sync) {
+                channel.force(true);
+            }
         }
     }
 

@@ -134,8 +134,16 @@ public final class Platform implements AutoCloseable {
                     limits.asyncBytes(), dispatcher::has, callbackPolicy, metrics);
             AdminApi admin = new AdminApi(dispatcher, deployer, metrics, backends.values(), Path.of("").toAbsolutePath(),
                     token, config.adminAccess().maxUploadBytes(), async);
-            GatewayServer server = GatewayServer.start(config.listeners(), config.trustedProxies(), dispatcher, callbacks, admin,
-                    new PreRoutingErrors(), metrics, adminTls(config.adminAccess()), async);
+            GatewayServer server;
+            try {
+                server = GatewayServer.start(config.listeners(), config.trustedProxies(), dispatcher, callbacks, admin,
+                        new PreRoutingErrors(), metrics, adminTls(config.adminAccess()), async);
+            } catch (RuntimeException e) {
+                // A port in use, say: nothing ran yet, but the queue's clients hold threads.
+                async.close(Duration.ZERO);
+                dispatcher.shutdown(Duration.ZERO);
+                throw e;
+            }
             serverRef.set(server);
             Platform platform = new Platform(config, state, namespaces, dispatcher, server, parser, deployer, reaped, async);
             try {
