@@ -1,5 +1,6 @@
 package dev.edgefaas.admin;
 
+import dev.edgefaas.testing.PrintableBytes;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -46,19 +47,9 @@ record FuzzedAdminRequest(String kind, byte[] bytes, boolean mustBeRejected, Lis
         return new Generator(random, node).request();
     }
 
-    /** {@code bytes} with CR, LF and every byte outside printable ASCII escaped, for messages. */
+    /** {@code bytes} escaped for messages ({@link PrintableBytes}). */
     static String printable(byte[] bytes, int max) {
-        StringBuilder text = new StringBuilder();
-        for (int i = 0; i < Math.min(bytes.length, max); i++) {
-            int b = bytes[i] & 0xff;
-            switch (b) {
-                case '\r' -> text.append("\\r");
-                case '\n' -> text.append("\\n\n");
-                case '\\' -> text.append("\\\\");
-                default -> text.append(b >= 0x20 && b < 0x7f ? String.valueOf((char) b) : String.format("\\x%02x", b));
-            }
-        }
-        return bytes.length > max ? text + "...(" + bytes.length + " bytes)" : text.toString();
+        return PrintableBytes.of(bytes, max);
     }
 
     private static final class Generator {

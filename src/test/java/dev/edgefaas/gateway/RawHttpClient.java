@@ -1,5 +1,6 @@
 package dev.edgefaas.gateway;
 
+import dev.edgefaas.testing.PrintableBytes;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -281,20 +282,9 @@ final class RawHttpClient implements AutoCloseable {
         return latin1.getBytes(StandardCharsets.ISO_8859_1);
     }
 
-    /** {@code bytes} with CR, LF and every byte outside printable ASCII escaped, for messages. */
+    /** {@code bytes} escaped for messages ({@link PrintableBytes}). */
     static String printable(byte[] bytes, int max) {
-        StringBuilder text = new StringBuilder();
-        for (int i = 0; i < Math.min(bytes.length, max); i++) {
-            int b = bytes[i] & 0xff;
-            switch (b) {
-                case '\r' -> text.append("\\r");
-                case '\n' -> text.append("\\n");
-                case '\t' -> text.append("\\t");
-                case '\\' -> text.append("\\\\");
-                default -> text.append(b >= 0x20 && b < 0x7f ? String.valueOf((char) b) : String.format("\\x%02x", b));
-            }
-        }
-        return bytes.length > max ? text + "...(" + bytes.length + " bytes)" : text.toString();
+        return PrintableBytes.of(bytes, max);
     }
 
     @Override
