@@ -16,6 +16,7 @@ import dev.edgefaas.platform.SampleFunctions;
 import dev.edgefaas.sandbox.SandboxException;
 import dev.edgefaas.store.FunctionStore;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -141,7 +142,15 @@ final class ServeCommand implements Callable<Integer> {
                 Durations.parse("--shutdown-grace", shutdownGrace),
                 networkPool, spareNamespaces, trustedProxies(),
                 Optional.of(dataDirectory != null ? dataDirectory : FunctionStore.defaultRoot()), adminAccess(), limits());
-        Platform platform = Platform.start(config);
+        Platform platform;
+        try {
+            platform = Platform.start(config);
+        } catch (UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
+            // A port in use, a state directory another node holds, an address without a token: the
+            // message says what and how to fix it; a stack trace would only bury it.
+            System.err.println("edgefaas serve: " + e.getMessage());
+            return 1;
+        }
         platform.restored().failed().forEach((name, why) ->
                 System.err.println("edgefaas: kept function " + name + " is not running: " + why));
         CountDownLatch stopped = new CountDownLatch(1);
