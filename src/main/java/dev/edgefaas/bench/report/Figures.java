@@ -41,7 +41,7 @@ public final class Figures {
             FigureSpec.bar("fig13-read", "read", "Fig. 13: read a 50 MiB file (median)", ATTEMPT,
                     new Metric("time", "time")),
             FigureSpec.bar("fig14-warm-overhead", "warm-overhead",
-                    "Warm request, direct vs through the gateway (median)", "path",
+                    "Warm request: direct, through the gateway, through nginx where installed (median)", "path",
                     new Metric("latency", "warm request latency"), new Metric("latency_p50", "warm request latency"),
                     new Metric("latency_mean", "warm request latency (mean)")));
 
