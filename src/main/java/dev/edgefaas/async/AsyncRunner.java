@@ -77,7 +77,10 @@ final class AsyncRunner {
                 run(entry);
             } catch (RuntimeException e) {
                 LOG.warning("asynchronous invocation " + entry.request.id() + " failed in the node: " + e);
-                finish(entry, entry.status.failed(Instant.now(), "the node failed to run it: " + e.getMessage()));
+                // Finished once only: what failed may have come after its end was recorded.
+                if (!entry.status.state().finished()) {
+                    finish(entry, entry.status.failed(Instant.now(), "the node failed to run it: " + e.getMessage()));
+                }
             }
         }
     }
