@@ -173,8 +173,7 @@ public final class AsyncInvocations implements AutoCloseable {
                 store.commit(request, status);
             } catch (IOException e) {
                 store.discardStaged(id);
-                throw new AsyncRefusal(503, "the node cannot keep the invocation (" + e.getMessage() + " in "
-                        + store.root() + "); nothing was accepted, try again later", QUEUE_FULL_RETRY);
+                throw cannotKeep(e);
             }
             queue.add(request, status);
         }
@@ -194,8 +193,7 @@ public final class AsyncInvocations implements AutoCloseable {
             staged = store.stage(id);
         } catch (IOException e) {
             store.discardStaged(id);
-            throw new AsyncRefusal(503, "the node cannot keep the invocation (" + e.getMessage() + "); nothing was"
-                    + " accepted, try again later", QUEUE_FULL_RETRY);
+            throw cannotKeep(e);
         }
         long total = 0;
         boolean kept = false;
@@ -209,8 +207,7 @@ public final class AsyncInvocations implements AutoCloseable {
                 try {
                     staged.write(buffer, 0, n);
                 } catch (IOException e) {
-                    throw new AsyncRefusal(503, "the node cannot keep the invocation (" + e.getMessage() + "); nothing"
-                            + " was accepted, try again later", QUEUE_FULL_RETRY);
+                    throw cannotKeep(e);
                 }
             }
             kept = true;
@@ -220,6 +217,12 @@ public final class AsyncInvocations implements AutoCloseable {
             }
         }
         return total;
+    }
+
+    /** 503: the disk refused what accepting needs to write (full, say); nothing of it was kept. */
+    private AsyncRefusal cannotKeep(IOException e) {
+        return new AsyncRefusal(503, "the node cannot keep the invocation (" + e.getMessage() + " in " + store.root()
+                + "); nothing was accepted, try again later", QUEUE_FULL_RETRY);
     }
 
     /** An invocation as the status API shows it. */

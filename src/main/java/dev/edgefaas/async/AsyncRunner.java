@@ -39,8 +39,7 @@ final class AsyncRunner {
     private final Supplier<URI> gateway;
     private final StatusWriter statuses;
     private final Consumer<AsyncQueue.Entry> whenFinished;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = httpClient();
     private volatile boolean closing;
 
     /** Writes a changed status to disk and memory. */
@@ -59,6 +58,15 @@ final class AsyncRunner {
         this.gateway = gateway;
         this.statuses = statuses;
         this.whenFinished = whenFinished;
+    }
+
+    /**
+     * The client of runs and callbacks: HTTP/1.1, as the gateway speaks it; redirects not followed,
+     * since a callback redirected elsewhere would reach what {@link CallbackPolicy} did not check.
+     */
+    static HttpClient httpClient() {
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(Duration.ofSeconds(5)).build();
     }
 
     /** One runner's loop: takes invocations until the queue closes. */

@@ -31,8 +31,7 @@ final class CallbackSender implements AutoCloseable {
     private final AsyncRunner.StatusWriter statuses;
     private final Consumer<String> outcomes;
     private final ScheduledExecutorService timer = ThreadFactories.housekeeping("edgefaas-async-callbacks");
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = AsyncRunner.httpClient();
 
     /** @param outcomes told {@code delivered}, {@code retried} or {@code failed} for each attempt's end */
     CallbackSender(AsyncStore store, CallbackPolicy policy, AsyncRunner.StatusWriter statuses, Consumer<String> outcomes) {

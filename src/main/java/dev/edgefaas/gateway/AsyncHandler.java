@@ -54,8 +54,7 @@ final class AsyncHandler {
             accepted = invocations.accept(path.function(), head.method(), target, keptFields(head), callbackUrl(head),
                     head.framing() == RequestHead.BodyFraming.CHUNKED ? -1 : head.contentLength(), request.body());
         } catch (AsyncRefusal e) {
-            ErrorResponses.send(response, e.status(), e.getMessage(), e.retryAfter().isZero() ? List.of()
-                    : List.of(new HeaderField("Retry-After", Long.toString(e.retryAfter().toSeconds()))));
+            ErrorResponses.send(response, e.status(), e.getMessage(), ErrorResponses.retryAfter(e.retryAfter()));
             return;
         } catch (ClientSideException e) {
             throw e;

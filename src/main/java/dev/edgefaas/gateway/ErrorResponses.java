@@ -6,6 +6,7 @@ import dev.edgefaas.http.HeaderField;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -34,6 +35,12 @@ public final class ErrorResponses {
     /** On the invocation listener. */
     static void send(ClientResponse response, int status, String message) throws ClientSideException {
         send(response, status, message, List.of());
+    }
+
+    /** {@code Retry-After} in whole seconds, at least one; none if {@code wait} is zero (waiting will not help). */
+    static List<HeaderField> retryAfter(Duration wait) {
+        return wait.isZero() ? List.of()
+                : List.of(new HeaderField("Retry-After", Long.toString(Math.max(1, wait.toSeconds()))));
     }
 
     /** On the invocation listener, with extra fields such as {@code Retry-After}. */

@@ -115,8 +115,6 @@ final class InvocationHandler {
         // Every name a client makes up would be a time series of its own.
         metrics.refusedInvocation(e.reason() == DispatchException.Reason.UNKNOWN_FUNCTION ? "" : function,
                 e.reason().name().toLowerCase(Locale.ROOT).replace('_', '-'), status);
-        List<HeaderField> extra = e.retryAfter().isZero() ? List.of()
-                : List.of(new HeaderField("Retry-After", Long.toString(Math.max(1, e.retryAfter().toSeconds()))));
-        ErrorResponses.send(response, status, e.getMessage(), extra);
+        ErrorResponses.send(response, status, e.getMessage(), ErrorResponses.retryAfter(e.retryAfter()));
     }
 }
