@@ -23,6 +23,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -145,10 +146,11 @@ public final class Dispatcher implements AutoCloseable {
     /**
      * A slot on an instance of {@code function}, cold-starting one if needed.
      *
-     * @param heldBytes what the request holds in memory while it waits, counted against the node's waiting room
+     * @param heldBytes what the request holds in memory while it waits, counted against the node's waiting
+     *                  room; asked only if it has to wait, so a warm request does not pay for counting
      * @throws DispatchException if there is no such function, no capacity in time, or the start failed
      */
-    public Lease acquire(String function, long heldBytes) {
+    public Lease acquire(String function, LongSupplier heldBytes) {
         FunctionPool pool = pools.get(function);
         if (pool == null) {
             throw DispatchException.unknownFunction(function);

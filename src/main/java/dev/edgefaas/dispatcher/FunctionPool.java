@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -102,14 +103,15 @@ final class FunctionPool {
      * else on a new instance while below max-instances, else waits up to the queue timeout, one
      * of at most max-queue waiting requests of this function and within the node's waiting room.
      *
-     * @param heldBytes what the request holds in memory while it waits (its head)
+     * @param heldBytes what the request holds in memory while it waits (its head), asked only if it waits
      * @throws DispatchException if the function is draining, stays saturated, has too many
      *                           waiting, the node has, or its instance fails to start
      */
-    Lease acquire(long heldBytes) {
+    Lease acquire(LongSupplier heldBytes) {
         long waitStart = System.nanoTime();
         long remaining = manifest.queueTimeout().toNanos();
         boolean waiting = false;
+        long held = 0;
         LiveInstance chosen;
         lock.lock();
         try {
@@ -143,7 +145,8 @@ final class FunctionPool {
                                 "function '" + name() + "' has all " + manifest.maxInstances() + " instances busy and "
                                         + waiters + " requests waiting, its max-queue", DispatchException.RETRY_SOON, null);
                     }
-                    context.waitingRoom().enter(name(), heldBytes);
+                    held = heldBytes.getAsLong();
+                    context.waitingRoom().enter(name(), held);
                     waiting = true;
                     waiters++;
                 }
@@ -156,7 +159,7 @@ final class FunctionPool {
         } finally {
             if (waiting) {
                 waiters--;
-                context.waitingRoom().leave(heldBytes);
+                context.waitingRoom().leave(held);
             }
             lock.unlock();
         }

@@ -49,7 +49,7 @@ final class InvocationHandler {
         for (int attempt = 1; ; attempt++) {
             Lease lease;
             try {
-                lease = dispatcher.acquire(path.function(), request.head().heldBytes());
+                lease = dispatcher.acquire(path.function(), request.head()::heldBytes);
             } catch (DispatchException e) {
                 refuse(path.function(), response, e);
                 return;
