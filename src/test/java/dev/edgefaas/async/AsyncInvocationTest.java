@@ -129,7 +129,7 @@ class AsyncInvocationTest {
             assertThat(notUrl.body()).contains("X-Callback-Url").contains("http://");
             assertThat(large.statusCode()).isEqualTo(413);
             assertThat(large.body()).contains("1024 bytes");
-            assertThat(metric(platform, "edgefaas_async_queued ")).isEqualTo("0.0");
+            assertThat(platform.metric("edgefaas_async_queued ")).isEqualTo("0.0");
         }
     }
 
@@ -157,11 +157,5 @@ class AsyncInvocationTest {
                 assertThat(finished.path("status").asInt()).isEqualTo(200);
             }
         }
-    }
-
-    private static String metric(TestPlatform platform, String prefix) {
-        String text = platform.send(HttpRequest.newBuilder(platform.admin("/metrics")).build()).body();
-        return text.lines().filter(line -> line.startsWith(prefix)).findFirst()
-                .map(line -> line.substring(line.lastIndexOf(' ') + 1)).orElse("");
     }
 }

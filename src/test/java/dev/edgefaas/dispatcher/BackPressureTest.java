@@ -6,11 +6,9 @@ import static org.awaitility.Awaitility.await;
 import dev.edgefaas.host.network.AddressRanges;
 import dev.edgefaas.platform.NodeLimits;
 import dev.edgefaas.testing.TestPlatform;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -36,7 +34,7 @@ class BackPressureTest {
             for (int i = 0; i < 2; i++) {
                 waiting.add(platform.sendAsync("/function/one/?n=1"));
             }
-            await().until(() -> metric(platform, "edgefaas_function_waiting_requests{function=\"one\"").equals("2.0"));
+            await().until(() -> platform.metric("edgefaas_function_waiting_requests{function=\"one\"").equals("2.0"));
 
             HttpResponse<String> refused = platform.get("/function/one/?n=1");
 
@@ -47,7 +45,7 @@ class BackPressureTest {
             for (CompletableFuture<HttpResponse<String>> admitted : waiting) {
                 assertThat(admitted.get().statusCode()).isEqualTo(200);
             }
-            assertThat(metric(platform, "edgefaas_refused_invocations_total{function=\"one\",reason=\"function-queue-full\""))
+            assertThat(platform.metric("edgefaas_refused_invocations_total{function=\"one\",reason=\"function-queue-full\""))
                     .isEqualTo("1.0");
         }
     }
@@ -66,7 +64,7 @@ class BackPressureTest {
                     && platform.instances("b").getFirst().inFlight() == 1);
             admitted.add(platform.sendAsync("/function/a/?n=1"));
             admitted.add(platform.sendAsync("/function/b/?n=1"));
-            await().until(() -> metric(platform, "edgefaas_waiting_requests").equals("2.0"));
+            await().until(() -> platform.metric("edgefaas_waiting_requests").equals("2.0"));
 
             HttpResponse<String> refused = platform.get("/function/a/?n=1");
 
@@ -76,9 +74,9 @@ class BackPressureTest {
             for (CompletableFuture<HttpResponse<String>> request : admitted) {
                 assertThat(request.get().statusCode()).isEqualTo(200);
             }
-            assertThat(metric(platform, "edgefaas_refused_invocations_total{function=\"a\",reason=\"node-full\""))
+            assertThat(platform.metric("edgefaas_refused_invocations_total{function=\"a\",reason=\"node-full\""))
                     .isEqualTo("1.0");
-            await().until(() -> metric(platform, "edgefaas_waiting_bytes").equals("0.0"));
+            await().until(() -> platform.metric("edgefaas_waiting_bytes").equals("0.0"));
         }
     }
 
@@ -93,7 +91,7 @@ class BackPressureTest {
             HttpRequest fat = HttpRequest.newBuilder(platform.gateway("/function/one/?n=1"))
                     .header("X-Padding", "x".repeat(10 * 1024)).build();
             CompletableFuture<HttpResponse<String>> admitted = client.sendAsync(fat, HttpResponse.BodyHandlers.ofString());
-            await().until(() -> Double.parseDouble(metric(platform, "edgefaas_waiting_bytes")) > 10 * 1024);
+            await().until(() -> Double.parseDouble(platform.metric("edgefaas_waiting_bytes")) > 10 * 1024);
 
             HttpResponse<String> refused = client.send(fat, HttpResponse.BodyHandlers.ofString());
 
@@ -102,12 +100,5 @@ class BackPressureTest {
             assertThat(hog.get().statusCode()).isEqualTo(200);
             assertThat(admitted.get().statusCode()).isEqualTo(200);
         }
-    }
-
-    /** The value of the first sample in /metrics whose line starts with {@code prefix}, or "" if none. */
-    private static String metric(TestPlatform platform, String prefix) {
-        String text = platform.send(HttpRequest.newBuilder(URI.create(platform.admin("/metrics").toString())).build()).body();
-        return text.lines().filter(line -> line.startsWith(prefix)).findFirst()
-                .map(line -> line.substring(line.lastIndexOf(' ') + 1)).orElse("");
     }
 }

@@ -102,6 +102,13 @@ public final class TestPlatform implements AutoCloseable {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    /** The value of the first sample in {@code /metrics} whose line starts with {@code prefix}, or "" if none. */
+    public String metric(String prefix) {
+        return send(HttpRequest.newBuilder(admin("/metrics")).build()).body().lines()
+                .filter(line -> line.startsWith(prefix)).findFirst()
+                .map(line -> line.substring(line.lastIndexOf(' ') + 1)).orElse("");
+    }
+
     public HttpResponse<String> send(HttpRequest request) {
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofString());
