@@ -35,6 +35,20 @@ public final class WarmOverhead {
     }
 
     /**
+     * The paths to one instance, by name: {@link #DIRECT} to {@code instance}, {@link #GATEWAY},
+     * and {@link #NGINX} if a proxy runs (null: none).
+     */
+    public static Map<String, URI> paths(URI instance, URI gateway, NginxProxy nginx) {
+        Map<String, URI> paths = new LinkedHashMap<>();
+        paths.put(DIRECT, URI.create(instance + "/"));
+        paths.put(GATEWAY, gateway);
+        if (nginx != null) {
+            paths.put(NGINX, nginx.uri("/"));
+        }
+        return paths;
+    }
+
+    /**
      * {@code requests} rounds of one request on each path, after {@code warmup} unrecorded rounds.
      *
      * @param paths by name, {@link #DIRECT} among them

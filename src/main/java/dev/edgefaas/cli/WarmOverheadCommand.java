@@ -60,14 +60,8 @@ final class WarmOverheadCommand implements Callable<Integer> {
                 first.get();
             }
             URI instance = bench.instanceEndpoint(FUNCTION);
-            Map<String, URI> paths = new LinkedHashMap<>();
-            paths.put(WarmOverhead.DIRECT, URI.create(instance + "/"));
-            paths.put(WarmOverhead.GATEWAY, gateway);
             try (NginxProxy proxy = nginxBinary.map(binary -> NginxProxy.start(binary, instance)).orElse(null)) {
-                if (proxy != null) {
-                    paths.put(WarmOverhead.NGINX, proxy.uri("/"));
-                }
-                return measure(paths, instance);
+                return measure(WarmOverhead.paths(instance, gateway, proxy), instance);
             }
         }
     }

@@ -5,10 +5,7 @@ import dev.edgefaas.bench.NginxProxy;
 import dev.edgefaas.bench.ResultRow;
 import dev.edgefaas.bench.WarmOverhead;
 import java.net.URI;
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 
 /** The paper's harness overhead: one warm instance asked directly, through the gateway and through nginx where installed, interleaved. */
 public final class WarmOverheadExperiment implements Experiment {
@@ -36,15 +33,10 @@ public final class WarmOverheadExperiment implements Experiment {
             first.get();
         }
         URI instance = context.platform().instanceEndpoint(function);
-        Map<String, URI> paths = new LinkedHashMap<>();
-        paths.put(WarmOverhead.DIRECT, URI.create(instance + "/"));
-        paths.put(WarmOverhead.GATEWAY, gateway);
         int requests = context.settings().quick() ? 1_000 : 20 * Math.max(1, context.settings().reps());
-        Optional<Path> nginx = NginxProxy.binary();
-        try (NginxProxy proxy = nginx.map(binary -> NginxProxy.start(binary, instance)).orElse(null)) {
-            if (proxy != null) {
-                paths.put(WarmOverhead.NGINX, proxy.uri("/"));
-            }
+        Map<String, URI> paths;
+        try (NginxProxy proxy = NginxProxy.binary().map(binary -> NginxProxy.start(binary, instance)).orElse(null)) {
+            paths = WarmOverhead.paths(instance, gateway, proxy);
             WarmOverhead.Latency latency = WarmOverhead.latency(paths, requests, context.settings().quick() ? 2_000 : 20_000);
             for (ResultRow row : WarmOverhead.rows(context.sandbox(), latency)) {
                 context.emit(row.language(), row.parameter(), row.repetition(), row.metric(), row.value(), row.unit());
