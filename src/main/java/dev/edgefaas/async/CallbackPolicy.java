@@ -2,7 +2,10 @@ package dev.edgefaas.async;
 
 import dev.edgefaas.host.network.AddressRanges;
 import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.util.Locale;
 import java.util.Set;
@@ -41,7 +44,7 @@ public final class CallbackPolicy {
         URI url;
         try {
             url = new URI(value.trim());
-        } catch (java.net.URISyntaxException e) {
+        } catch (URISyntaxException e) {
             throw new IllegalArgumentException("X-Callback-Url: '" + value + "' is not a URL (" + e.getReason() + ")");
         }
         String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
@@ -99,8 +102,8 @@ public final class CallbackPolicy {
 
     private static boolean isThisHost(InetAddress address) {
         try {
-            return java.net.NetworkInterface.getByInetAddress(address) != null;
-        } catch (java.net.SocketException e) {
+            return NetworkInterface.getByInetAddress(address) != null;
+        } catch (SocketException e) {
             return false;
         }
     }
