@@ -5,7 +5,6 @@ import dev.edgefaas.bench.ResultRow;
 import dev.edgefaas.bench.Soak;
 import dev.edgefaas.bench.SoakResult;
 import dev.edgefaas.function.Durations;
-import dev.edgefaas.function.ManifestException;
 import dev.edgefaas.sandbox.SandboxBackend;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,11 +75,7 @@ final class SoakCommand implements Callable<Integer> {
     }
 
     private Duration duration(String option, String text) {
-        try {
-            return Durations.parse(option, text);
-        } catch (ManifestException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
-        }
+        return DurationOptions.parse(spec, option, text);
     }
 
     private void checkSandbox() {

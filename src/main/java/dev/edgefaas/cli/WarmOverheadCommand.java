@@ -1,6 +1,7 @@
 package dev.edgefaas.cli;
 
 import dev.edgefaas.bench.BenchPlatform;
+import dev.edgefaas.bench.GatewayFootprint;
 import dev.edgefaas.bench.HeyRun;
 import dev.edgefaas.bench.KeepAliveConnection;
 import dev.edgefaas.bench.LoadRun;
@@ -8,10 +9,13 @@ import dev.edgefaas.bench.NginxProxy;
 import dev.edgefaas.bench.ResultRow;
 import dev.edgefaas.bench.WarmOverhead;
 import dev.edgefaas.bench.WrkRun;
+import dev.edgefaas.function.Durations;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +23,9 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "warm-overhead", mixinStandardHelpOptions = true,
         description = {"What the gateway adds to a warm request: the same hello-go instance asked directly, through",
@@ -47,11 +53,18 @@ final class WarmOverheadCommand implements Callable<Integer> {
     @Option(names = "--nginx", defaultValue = "auto", paramLabel = "auto|off",
             description = "Measure nginx beside the gateway where it is installed (default: ${DEFAULT-VALUE}).")
     String nginx;
+    @Option(names = "--sustain", defaultValue = "60s", paramLabel = "DURATION",
+            description = "Last, load the gateway alone at the largest --clients for this long and compare its heap"
+                    + " after a full collection before and after; 0s skips it (default: ${DEFAULT-VALUE}).")
+    String sustain;
     @Option(names = "--csv", paramLabel = "FILE", description = "Also write tidy CSV rows to FILE.")
     Path csv;
+    @Spec
+    CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
+        Duration sustained = duration("--sustain", sustain);
         Optional<Path> nginxBinary = nginx.equals("off") ? Optional.empty() : NginxProxy.binary();
         try (BenchPlatform bench = new BenchPlatform(sandbox, BenchPlatform.benchStateDirectory())) {
             bench.deploySample("hello-go", FUNCTION, "\"max-instances\": 1, \"concurrency\": 100000");
@@ -61,12 +74,12 @@ final class WarmOverheadCommand implements Callable<Integer> {
             }
             URI instance = bench.instanceEndpoint(FUNCTION);
             try (NginxProxy proxy = nginxBinary.map(binary -> NginxProxy.start(binary, instance)).orElse(null)) {
-                return measure(WarmOverhead.paths(instance, gateway, proxy), instance);
+                return measure(WarmOverhead.paths(instance, gateway, proxy), instance, sustained);
             }
         }
     }
 
-    private int measure(Map<String, URI> paths, URI instance) throws Exception {
+    private int measure(Map<String, URI> paths, URI instance, Duration sustained) throws Exception {
         System.err.printf("warm-overhead: %s instance at %s; paths %s; %d interleaved rounds at 1 client%n",
                 sandbox, instance, paths.keySet(), requests);
         WarmOverhead.Latency latency = WarmOverhead.latency(paths, requests, warmup);
@@ -110,12 +123,44 @@ final class WarmOverheadCommand implements Callable<Integer> {
                     median(values), median(values) / direct)));
             System.out.println(summary);
         }
+        boolean steady = true;
+        if (!sustained.isZero()) {
+            steady = sustain(generator, paths.get(WarmOverhead.GATEWAY), Collections.max(clients), sustained, rows);
+        }
         if (csv != null) {
             List<String> lines = new ArrayList<>(List.of(ResultRow.CSV_HEADER));
             rows.forEach(row -> lines.add(row.csv()));
             Files.write(csv, lines);
         }
-        return 0;
+        return steady ? 0 : 1;
+    }
+
+    /**
+     * The gateway under {@code clients} for {@code length}: no error allowed, and its heap after a
+     * full collection (it runs in this JVM) no more than a tenth larger, and 8 MiB, than before.
+     */
+    private boolean sustain(WarmOverhead.Load generator, URI gateway, int clients, Duration length, List<ResultRow> rows)
+            throws Exception {
+        System.err.printf("warm-overhead: the gateway alone at %d clients for %s%n", clients, Durations.format(length));
+        GatewayFootprint before = GatewayFootprint.settled(1);
+        // The generators run for the time this many requests take at 20,000 req/s (wrk), or this many (hey, built-in).
+        LoadRun.Result result = generator.run(gateway, clients, (int) Math.min(Integer.MAX_VALUE, length.toSeconds() * 20_000));
+        GatewayFootprint after = GatewayFootprint.settled(1);
+        boolean flat = after.heapBytes() <= before.heapBytes() * 1.1 + 8 * 1024 * 1024;
+        System.out.printf("sustained at %d clients: %.0f req/s, %d errors; heap after GC %.1f -> %.1f MiB, fds %d -> %d: %s%n",
+                clients, result.requestsPerSecond(), result.errors(), before.heapMib(), after.heapMib(), before.openFds(),
+                after.openFds(), result.errors() == 0 && flat ? "steady" : "NOT steady");
+        String parameters = "path=" + WarmOverhead.GATEWAY + ";clients=" + clients;
+        rows.add(new ResultRow(WarmOverhead.EXPERIMENT, sandbox, "go", parameters, 1, "sustained_throughput",
+                result.requestsPerSecond(), "req/s"));
+        rows.add(new ResultRow(WarmOverhead.EXPERIMENT, sandbox, "go", parameters, 1, "sustained_errors", result.errors(), "count"));
+        rows.add(new ResultRow(WarmOverhead.EXPERIMENT, sandbox, "go", parameters, 1, "heap_before", before.heapMib(), "MiB"));
+        rows.add(new ResultRow(WarmOverhead.EXPERIMENT, sandbox, "go", parameters, 1, "heap_after", after.heapMib(), "MiB"));
+        return result.errors() == 0 && flat;
+    }
+
+    private Duration duration(String option, String text) {
+        return DurationOptions.parse(spec, option, text);
     }
 
     private static double median(List<Double> values) {

@@ -158,6 +158,16 @@ public final class Dispatcher implements AutoCloseable {
         return pool.acquire(heldBytes);
     }
 
+    /**
+     * A slot on a warm instance of {@code function} if one is free at once, else empty (the
+     * caller then waits in {@link #acquire} off its event loop). Never blocks: an event loop
+     * asks this for every request, and a lock held by a cold start must not stall it.
+     */
+    public Optional<Lease> tryAcquireWarm(String function) {
+        FunctionPool pool = pools.get(function);
+        return pool == null ? Optional.empty() : Optional.ofNullable(pool.tryAcquireWarm());
+    }
+
     /** Whether a function of this name is deployed. */
     public boolean has(String function) {
         return pools.containsKey(function);

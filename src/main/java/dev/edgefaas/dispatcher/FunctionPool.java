@@ -46,6 +46,8 @@ final class FunctionPool {
     private static final Duration EXIT_NOTICE_WAIT = Duration.ofSeconds(1);
     /** How long a drain waits for instances retired before it to finish stopping. */
     private static final Duration RETIRED_STOP_PATIENCE = Duration.ofSeconds(60);
+    /** How often an event loop tries the pool's lock before it lets a waiting thread take the request. */
+    private static final int MAX_LOCK_SPINS = 200;
 
     private final FunctionManifest manifest;
     private final PreparedFunction prepared;
@@ -164,6 +166,31 @@ final class FunctionPool {
             lock.unlock();
         }
         return awaitBooted(chosen, waitStart);
+    }
+
+    /**
+     * A slot on the most recently used ready instance, or null if there is none or the lock stays
+     * busy. Another event loop holds it for a few hundred nanoseconds: spin that out rather than
+     * hand the request to a waiting thread; a cold start's bookkeeping holds it longer: give up.
+     */
+    Lease tryAcquireWarm() {
+        int spins = 0;
+        while (!lock.tryLock()) {
+            if (++spins == MAX_LOCK_SPINS) {
+                return null;
+            }
+            Thread.onSpinWait();
+        }
+        try {
+            LiveInstance warm = draining ? null : mostRecentlyUsedReady();
+            if (warm == null) {
+                return null;
+            }
+            warm.inFlight++;
+            return new Lease(this, warm, StartKind.WARM, "");
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Requests waiting for a slot at max-instances now. */

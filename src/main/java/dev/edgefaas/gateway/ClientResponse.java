@@ -1,8 +1,6 @@
 package dev.edgefaas.gateway;
 
-import dev.edgefaas.http.ChunkedOutputStream;
 import dev.edgefaas.http.HeaderField;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -89,17 +87,27 @@ final class ClientResponse {
         }
     }
 
+    /** How the body of a streamed answer goes to the client after {@link #startStreaming}. */
+    enum Streaming {
+        /** Nothing: the answer to a HEAD request. */
+        NO_BODY,
+        /** The bytes as they are: the length was announced, or the connection's end delimits them. */
+        RAW,
+        /** In chunks, ended by a last chunk. */
+        CHUNKED
+    }
+
     /**
-     * Writes the head of an answer whose body follows through the returned stream; closing the
-     * stream ends the body.
+     * Writes the head of an answer whose body the caller then streams as the returned mode says.
      *
      * @param contentLength the body's length, or -1 if unknown
      */
-    OutputStream startBody(int status, String reason, List<HeaderField> fields, long contentLength) throws ClientSideException {
+    Streaming startStreaming(int status, String reason, List<HeaderField> fields, long contentLength)
+            throws ClientSideException {
         try {
             if (headRequest) {
                 writeHead(status, reason, fields, contentLength, false);
-                return OutputStream.nullOutputStream();
+                return Streaming.NO_BODY;
             }
             boolean chunked = contentLength < 0 && !http10;
             if (contentLength < 0 && http10) {
@@ -107,18 +115,7 @@ final class ClientResponse {
                 closeAfter = true;
             }
             writeHead(status, reason, fields, contentLength, chunked);
-            OutputStream body = chunked ? new ChunkedOutputStream(toClient) : new FilterOutputStream(toClient) {
-                @Override
-                public void write(byte[] buffer, int offset, int length) throws IOException {
-                    out.write(buffer, offset, length);
-                }
-
-                @Override
-                public void close() throws IOException {
-                    out.flush();
-                }
-            };
-            return new ClientStream(body);
+            return chunked ? Streaming.CHUNKED : Streaming.RAW;
         } catch (IOException e) {
             throw new ClientSideException(e);
         }
@@ -163,30 +160,5 @@ final class ClientResponse {
         }
         head.append("\r\n");
         toClient.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
-    }
-
-    /** A body stream whose failures are the client's. */
-    private static final class ClientStream extends FilterOutputStream {
-        ClientStream(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(byte[] buffer, int offset, int length) throws IOException {
-            try {
-                out.write(buffer, offset, length);
-            } catch (IOException e) {
-                throw new ClientSideException(e);
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            try {
-                out.close();
-            } catch (IOException e) {
-                throw new ClientSideException(e);
-            }
-        }
     }
 }

@@ -37,6 +37,22 @@ public final class ErrorResponses {
         send(response, status, message, List.of());
     }
 
+    /**
+     * On the invocation listener, where the connection's event loop writes: a client that went
+     * away is noticed by its connection closing, so a failed write needs no handling here.
+     */
+    static void sendQuietly(ClientResponse response, int status, String message, List<HeaderField> extra) {
+        try {
+            send(response, status, message, extra);
+        } catch (ClientSideException e) {
+            // The connection's close tells the rest.
+        }
+    }
+
+    static void sendQuietly(ClientResponse response, int status, String message) {
+        sendQuietly(response, status, message, List.of());
+    }
+
     /** {@code Retry-After} in whole seconds, at least one; none if {@code wait} is zero (waiting will not help). */
     static List<HeaderField> retryAfter(Duration wait) {
         return wait.isZero() ? List.of()

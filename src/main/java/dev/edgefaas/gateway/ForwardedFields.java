@@ -21,10 +21,9 @@ final class ForwardedFields {
     private ForwardedFields() {
     }
 
-    static List<HeaderField> of(ClientRequest request, TrustedProxies trustedProxies) {
-        RequestHead head = request.head();
+    static List<HeaderField> of(RequestHead head, InetAddress peer, TrustedProxies trustedProxies) {
         HopByHopHeaders hopByHop = HopByHopHeaders.withConnectionOptions(head.connectionOptions());
-        boolean trusted = trustedProxies.trusts(request.peer());
+        boolean trusted = trustedProxies.trusts(peer);
         String host = head.host();
         List<HeaderField> fields = new ArrayList<>(head.fields().size() + 8);
         fields.add(new HeaderField("Host", host == null ? "edgefaas" : host));
@@ -45,13 +44,13 @@ final class ForwardedFields {
                 }
             }
         }
-        String client = request.peer().getHostAddress();
+        String client = peer.getHostAddress();
         fields.add(new HeaderField("X-Forwarded-For", claims.forwardedFor == null ? client : claims.forwardedFor + ", " + client));
         if (claims.forwardedHost != null || host != null) {
             fields.add(new HeaderField("X-Forwarded-Host", claims.forwardedHost != null ? claims.forwardedHost : host));
         }
         fields.add(new HeaderField("X-Forwarded-Proto", claims.forwardedProto != null ? claims.forwardedProto : "http"));
-        String element = "for=" + node(request.peer()) + (host == null ? "" : ";host=" + quoted(host)) + ";proto=http";
+        String element = "for=" + node(peer) + (host == null ? "" : ";host=" + quoted(host)) + ";proto=http";
         fields.add(new HeaderField("Forwarded", claims.forwarded == null ? element : claims.forwarded + ", " + element));
         fields.add(new HeaderField("X-Real-IP", claims.realIp != null ? claims.realIp : client));
         // RFC 9110 section 7.6.3: an HTTP-to-HTTP gateway must add Via to inbound requests.

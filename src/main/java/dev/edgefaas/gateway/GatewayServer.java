@@ -10,15 +10,18 @@ import io.helidon.http.DirectHandler;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpService;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The platform's HTTP server with three listeners, so each can be exposed on its own:
  * invocations ({@code /function/...}, {@code /async-function/...}) for clients, on the gateway's own HTTP/1.1 server
- * ({@link InvocationListener}); the management API for operators (loopback by default) and
+ * on Netty's event loops ({@link InvocationListener}); the management API for operators (loopback by default) and
  * readiness callbacks for instances, which reach nothing else, both on Helidon.
  */
 public final class GatewayServer implements AutoCloseable {
@@ -33,16 +36,20 @@ public final class GatewayServer implements AutoCloseable {
     /** Helidon's default; a client connection idle this long between requests is closed. */
     private static final Duration MAX_IDLE_CLIENT_CONNECTION = Duration.ofMinutes(5);
 
+    private final EventLoopGroup loops;
+    private final ExecutorService waiters;
     private final InvocationListener invocations;
     private final WebServer server;
-    private final Forwarder forwarder;
+    private final InstanceLinks links;
     private final ScheduledExecutorService housekeeping;
 
-    private GatewayServer(InvocationListener invocations, WebServer server, Forwarder forwarder,
-                          ScheduledExecutorService housekeeping) {
+    private GatewayServer(EventLoopGroup loops, ExecutorService waiters, InvocationListener invocations, WebServer server,
+                          InstanceLinks links, ScheduledExecutorService housekeeping) {
+        this.loops = loops;
+        this.waiters = waiters;
         this.invocations = invocations;
         this.server = server;
-        this.forwarder = forwarder;
+        this.links = links;
         this.housekeeping = housekeeping;
     }
 
@@ -58,23 +65,34 @@ public final class GatewayServer implements AutoCloseable {
     public static GatewayServer start(Listeners listeners, TrustedProxies trustedProxies, Dispatcher dispatcher,
                                       ReadinessCallbacks callbacks, HttpService adminApi, DirectHandler adminErrors,
                                       PlatformMetrics metrics, Optional<Tls> adminTls, AsyncInvocations async) {
-        Forwarder forwarder = new Forwarder(INSTANCE_EXCHANGE_TIMEOUT, trustedProxies);
-        dispatcher.onInstanceStopped(forwarder::instanceStopped);
-        InvocationListener invocations = InvocationListener.start(listeners.host(), listeners.port(),
-                new InvocationHandler(dispatcher, forwarder, metrics, new AsyncHandler(async)), metrics);
+        EventLoopGroup loops = EventLoops.create(new DefaultThreadFactory("edgefaas-loop", true));
+        ExecutorService waiters = ThreadFactories.virtualPerTask("edgefaas-invocation-wait");
+        InstanceLinks links = new InstanceLinks(loops, INSTANCE_EXCHANGE_TIMEOUT);
+        // Requests waiting on a stopped instance's connections fail now, not at the timeout.
+        dispatcher.onInstanceStopped(links::closeAll);
+        InvocationHandler handler = new InvocationHandler(dispatcher, links, trustedProxies, metrics, new AsyncHandler(async),
+                waiters);
+        InvocationListener invocations;
         WebServer server;
         try {
-            server = startHelidon(listeners, callbacks, adminApi, adminErrors, adminTls);
+            invocations = InvocationListener.start(listeners.host(), listeners.port(), loops, handler, metrics);
+            try {
+                server = startHelidon(listeners, callbacks, adminApi, adminErrors, adminTls);
+            } catch (RuntimeException e) {
+                invocations.close();
+                throw e;
+            }
         } catch (RuntimeException e) {
-            invocations.close();
+            loops.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            waiters.shutdownNow();
             throw e;
         }
         ScheduledExecutorService housekeeping = ThreadFactories.housekeeping("edgefaas-idle-connections");
         housekeeping.scheduleWithFixedDelay(() -> {
-            forwarder.sweepConnections(MAX_IDLE_CONNECTION);
+            links.sweep(MAX_IDLE_CONNECTION);
             invocations.sweepIdle(MAX_IDLE_CLIENT_CONNECTION);
         }, SWEEP_PERIOD.toSeconds(), SWEEP_PERIOD.toSeconds(), TimeUnit.SECONDS);
-        return new GatewayServer(invocations, server, forwarder, housekeeping);
+        return new GatewayServer(loops, waiters, invocations, server, links, housekeeping);
     }
 
     /** The management API on the default socket (over TLS where it has a certificate), callbacks on their own. */
@@ -115,6 +133,8 @@ public final class GatewayServer implements AutoCloseable {
         invocations.close();
         server.stop();
         housekeeping.shutdownNow();
-        forwarder.close();
+        links.close();
+        waiters.shutdownNow();
+        loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 }

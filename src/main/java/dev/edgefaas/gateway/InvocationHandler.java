@@ -3,109 +3,76 @@ package dev.edgefaas.gateway;
 import dev.edgefaas.dispatcher.DispatchException;
 import dev.edgefaas.dispatcher.Dispatcher;
 import dev.edgefaas.dispatcher.Lease;
-import dev.edgefaas.http.HeaderField;
+import dev.edgefaas.http.RequestHead;
 import dev.edgefaas.metrics.PlatformMetrics;
-import java.util.List;
 import java.util.Locale;
-import java.util.logging.Logger;
+import java.util.concurrent.Executor;
 
 /**
- * {@code ANY /function/{name}/{path...}}: gets a slot on an instance from the dispatcher and
- * proxies the request to it. A request that fails before any of its body was read and before
- * any answer came is retried once on another instance (the first one crashed or was stopped
- * under it); an instance's other failures are answered 502, a client's are left to the
- * connection (400 and close). The lease is released whatever happens. A request refused a slot
- * is told whose limit it met: the function's (429) or the node's (503).
+ * Routes each request of the invocation listener: {@code ANY /function/{name}/{path...}} is
+ * proxied to an instance ({@link ProxyExchange}), {@code POST /async-function/...} is queued
+ * ({@link AsyncExchange}), anything else is 404. Holds what the exchanges share, and how they
+ * record and refuse: a request refused a slot is told whose limit it met, the function's (429)
+ * or the node's (503).
  */
 final class InvocationHandler {
-    private static final Logger LOG = Logger.getLogger(InvocationHandler.class.getName());
-
     private final Dispatcher dispatcher;
-    private final Forwarder forwarder;
+    private final InstanceLinks links;
+    private final TrustedProxies trustedProxies;
     private final PlatformMetrics metrics;
     private final AsyncHandler async;
+    private final Executor waiters;
 
-    InvocationHandler(Dispatcher dispatcher, Forwarder forwarder, PlatformMetrics metrics, AsyncHandler async) {
+    /** @param waiters runs what blocks (waiting for a slot, the asynchronous handler), never an event loop */
+    InvocationHandler(Dispatcher dispatcher, InstanceLinks links, TrustedProxies trustedProxies, PlatformMetrics metrics,
+                      AsyncHandler async, Executor waiters) {
         this.dispatcher = dispatcher;
-        this.forwarder = forwarder;
+        this.links = links;
+        this.trustedProxies = trustedProxies;
         this.metrics = metrics;
         this.async = async;
+        this.waiters = waiters;
     }
 
-    /** Answers {@code request}; a client-side failure is left in its body for the connection to act on. */
-    void handle(ClientRequest request, ClientResponse response) throws ClientSideException {
-        long startNanos = System.nanoTime();
-        FunctionPath path = FunctionPath.parse(request.head().rawPath());
-        if (path == null && request.head().rawPath().startsWith(AsyncHandler.PREFIX)) {
-            async.handle(request, response);
+    /** Serves {@code head}, the current request of {@code client}; on its event loop. */
+    void handle(ClientChannel client, RequestHead head) {
+        FunctionPath path = FunctionPath.parse(head.rawPath());
+        if (path == null && head.rawPath().startsWith(AsyncHandler.PREFIX)) {
+            new AsyncExchange(async, client, head, waiters).start();
             return;
         }
         if (path == null) {
-            ErrorResponses.send(response, 404, "invoke a function at /function/{name}/{path}");
+            ErrorResponses.sendQuietly(client.response(), 404, "invoke a function at /function/{name}/{path}");
+            client.requestDone(false);
             return;
         }
-        Forwarder.Exchange exchange = forwarder.exchange(request, response, path);
-        String firstFailure = null;
-        for (int attempt = 1; ; attempt++) {
-            Lease lease;
-            try {
-                lease = dispatcher.acquire(path.function(), request.head()::heldBytes);
-            } catch (DispatchException e) {
-                refuse(path.function(), response, e);
-                return;
-            }
-            Forwarder.Outcome outcome = Forwarder.Outcome.INSTANCE_FAILED;
-            try {
-                outcome = forwarder.forward(exchange, lease);
-            } finally {
-                if (outcome == Forwarder.Outcome.ANSWERED || outcome == Forwarder.Outcome.CLIENT_FAILED) {
-                    lease.release();
-                } else {
-                    lease.releaseFailed();
-                }
-            }
-            switch (outcome) {
-                case ANSWERED -> {
-                    record(lease, response.status(), startNanos);
-                    return;
-                }
-                case CLIENT_FAILED -> {
-                    record(lease, 400, startNanos);
-                    return;
-                }
-                case NOTHING_SENT -> {
-                    if (attempt == 1 && !exchange.bodyStarted()) {
-                        LOG.fine(() -> "retrying " + request.head().method() + " " + request.head().rawPath()
-                                + " after instance " + lease.instanceId() + " failed");
-                        firstFailure = failure(lease);
-                        continue;
-                    }
-                }
-                case INSTANCE_FAILED -> {
-                }
-            }
-            if (!response.committed()) {
-                // After a retry both failures are told: the second instance's exit may not be known yet.
-                ErrorResponses.send(response, 502, failure(lease)
-                        + (firstFailure != null ? " (on retry; on the first try, " + firstFailure + ")" : ""));
-            }
-            record(lease, 502, startNanos);
-            return;
-        }
+        new ProxyExchange(this, client, head, path, ForwardedFields.of(head, client.peer(), trustedProxies)).start();
+    }
+
+    Dispatcher dispatcher() {
+        return dispatcher;
+    }
+
+    InstanceLinks links() {
+        return links;
+    }
+
+    Executor waiters() {
+        return waiters;
     }
 
     /** {@code instance ID of function 'F' failed to answer[: it DIAGNOSIS]}. */
-    private static String failure(Lease lease) {
+    static String failure(Lease lease) {
         return "instance " + lease.instanceId() + " of function '" + lease.function() + "' failed to answer"
                 + lease.exitDiagnosis().map(d -> ": it " + d.describe()).orElse("");
     }
 
-    private void record(Lease lease, int status, long startNanos) {
+    void record(Lease lease, int status, long startNanos) {
         metrics.invocation(lease.function(), lease.sandbox(), lease.start().header(), status, System.nanoTime() - startNanos);
     }
 
     /** Answers a request no instance was given: 429 for the function's own limits, 503 for the node's. */
-    private void refuse(String function, ClientResponse response, DispatchException e) throws ClientSideException {
+    void refuse(String function, ClientResponse response, DispatchException e) {
         int status = switch (e.reason()) {
             case UNKNOWN_FUNCTION -> 404;
             case SATURATED, FUNCTION_QUEUE_FULL -> 429;
@@ -115,6 +82,6 @@ final class InvocationHandler {
         // Every name a client makes up would be a time series of its own.
         metrics.refusedInvocation(e.reason() == DispatchException.Reason.UNKNOWN_FUNCTION ? "" : function,
                 e.reason().name().toLowerCase(Locale.ROOT).replace('_', '-'), status);
-        ErrorResponses.send(response, status, e.getMessage(), ErrorResponses.retryAfter(e.retryAfter()));
+        ErrorResponses.sendQuietly(response, status, e.getMessage(), ErrorResponses.retryAfter(e.retryAfter()));
     }
 }

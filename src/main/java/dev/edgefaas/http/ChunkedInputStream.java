@@ -11,8 +11,8 @@ import java.io.IOException;
  * The underlying stream stays open for the next message.
  */
 public final class ChunkedInputStream extends BulkInputStream {
-    private static final int MAX_CHUNK_LINE = 8 * 1024;
-    private static final int MAX_TRAILER_BYTES = 64 * 1024;
+    public static final int MAX_CHUNK_LINE = 8 * 1024;
+    public static final int MAX_TRAILER_BYTES = 64 * 1024;
     /** A size past this would overflow a long on the next hex digit. */
     private static final long MAX_SIZE_BEFORE_DIGIT = Long.MAX_VALUE >> 4;
 
@@ -163,9 +163,17 @@ public final class ChunkedInputStream extends BulkInputStream {
         int cr = in.read();
         int lf = cr == '\r' ? in.read() : -2;
         if (lf != '\n') {
-            throw new HttpFramingException(400, sender + " sent chunk data longer than its chunk size, or without the"
-                    + " CRLF that ends it");
+            throw missingCrlfAfterData(sender);
         }
+    }
+
+    public static HttpFramingException missingCrlfAfterData(String sender) {
+        return new HttpFramingException(400, sender + " sent chunk data longer than its chunk size, or without the"
+                + " CRLF that ends it");
+    }
+
+    public static HttpFramingException trailersTooLarge(String sender) {
+        return new HttpFramingException(431, sender + " sent a trailer section over " + MAX_TRAILER_BYTES + " bytes");
     }
 
     private void skipTrailers() throws IOException {
@@ -179,7 +187,7 @@ public final class ChunkedInputStream extends BulkInputStream {
             }
             bytes += line.length() + 2;
             if (bytes > MAX_TRAILER_BYTES) {
-                throw new HttpFramingException(431, sender + " sent a trailer section over " + MAX_TRAILER_BYTES + " bytes");
+                throw trailersTooLarge(sender);
             }
             // Trailer fields are checked like header fields and then dropped: none is forwarded.
             FieldSyntax.parseFieldLine(line, "the trailer section");

@@ -72,11 +72,12 @@ public final class LineReader extends InputStream {
         }
     }
 
-    private static HttpFramingException bareLineFeed() {
+    /** The error for a line that ends in LF alone; shared with the event loop's decoders. */
+    public static HttpFramingException bareLineFeed() {
         return new HttpFramingException(400, "a line ended in a bare LF; HTTP/1.1 lines end in CRLF");
     }
 
-    private static HttpFramingException lineTooLong(int maxLength, int status) {
+    public static HttpFramingException lineTooLong(int maxLength, int status) {
         return new HttpFramingException(status, "a line is longer than " + maxLength + " bytes");
     }
 
@@ -106,6 +107,11 @@ public final class LineReader extends InputStream {
         System.arraycopy(buffer, position, target, offset, n);
         position += n;
         return n;
+    }
+
+    /** Bytes read from the stream beneath and not yet handed out: where a parsed head ended in it. */
+    public int buffered() {
+        return limit - position;
     }
 
     @Override
