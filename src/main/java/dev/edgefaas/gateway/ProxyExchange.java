@@ -123,11 +123,13 @@ final class ProxyExchange implements ClientChannel.Exchange, ClientChannel.BodyS
         link.bind(this, head.method().equals("HEAD"));
         Channel instance = link.channel();
         instance.write(instance.alloc().ioBuffer(requestHead.length).writeBytes(requestHead), instance.voidPromise());
-        if (requestSent || !head.hasBody()) {
+        if (!head.hasBody()) {
             requestSent = true;
             instance.flush();
             return;
         }
+        // A retry gets here only if none of the body went out: it is pulled again, from the start.
+        requestSent = false;
         client.sendContinue();
         client.pullBody(this);
         instance.flush();
@@ -310,7 +312,6 @@ final class ProxyExchange implements ClientChannel.Exchange, ClientChannel.BodyS
                     + " failed: " + cause);
             firstFailure = InvocationHandler.failure(lease);
             attempt++;
-            requestSent = false;
             staleRetried = false;
             lease = null;
             start();
