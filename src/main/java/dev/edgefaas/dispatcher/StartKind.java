@@ -9,7 +9,10 @@ public enum StartKind {
     /** An instance was ready when the request arrived. */
     WARM;
 
+    /** Computed once: every request asks for it, twice. */
+    private final String header = name().toLowerCase(Locale.ROOT);
+
     public String header() {
-        return name().toLowerCase(Locale.ROOT);
+        return header;
     }
 }

@@ -3,6 +3,7 @@ package dev.edgefaas.gateway;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 
 /**
  * An {@link OutputStream} onto a Netty channel, so that code written against streams (the
@@ -15,6 +16,7 @@ final class ChannelOutput extends OutputStream {
     private static final int INITIAL_BYTES = 512;
 
     private final Channel channel;
+    private final StringBuilder scratch = new StringBuilder(512);
     private ByteBuf gathered;
 
     ChannelOutput(Channel channel) {
@@ -29,6 +31,20 @@ final class ChannelOutput extends OutputStream {
     @Override
     public void write(byte[] bytes, int offset, int length) {
         buffer(length).writeBytes(bytes, offset, length);
+    }
+
+    /** Writes {@code text} as ISO-8859-1, as header sections are, without an intermediate byte array. */
+    void writeLatin1(CharSequence text) {
+        buffer(text.length()).writeCharSequence(text, StandardCharsets.ISO_8859_1);
+    }
+
+    /**
+     * An empty builder for a head's text, reused: one head at a time is built per connection, and
+     * building one per request was the largest share of the data path's allocation.
+     */
+    StringBuilder scratch() {
+        scratch.setLength(0);
+        return scratch;
     }
 
     private ByteBuf buffer(int length) {

@@ -2,8 +2,6 @@ package dev.edgefaas.gateway;
 
 import dev.edgefaas.http.HeaderField;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
@@ -15,7 +13,7 @@ import java.util.function.BooleanSupplier;
  * failure is a {@link ClientSideException}.
  */
 final class ClientResponse {
-    private final OutputStream toClient;
+    private final ChannelOutput toClient;
     private final boolean headRequest;
     private final boolean http10;
     /** True while the request's body is unread: answering then ends the connection. */
@@ -25,7 +23,7 @@ final class ClientResponse {
     private boolean broken;
     private int status;
 
-    ClientResponse(OutputStream toClient, boolean headRequest, boolean http10, boolean keepAlive,
+    ClientResponse(ChannelOutput toClient, boolean headRequest, boolean http10, boolean keepAlive,
                    BooleanSupplier requestBodyPending) {
         this.toClient = toClient;
         this.headRequest = headRequest;
@@ -137,7 +135,7 @@ final class ClientResponse {
             // Where the next request would start is unknown until the body is read: end the connection.
             closeAfter = true;
         }
-        StringBuilder head = new StringBuilder(256);
+        StringBuilder head = toClient.scratch();
         head.append("HTTP/1.1 ").append(status).append(' ').append(reason).append("\r\n");
         boolean hasDate = false;
         for (HeaderField field : fields) {
@@ -159,6 +157,6 @@ final class ClientResponse {
             head.append("Connection: keep-alive\r\n");
         }
         head.append("\r\n");
-        toClient.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+        toClient.writeLatin1(head);
     }
 }

@@ -35,7 +35,8 @@ final class ProxyExchange implements ClientChannel.Exchange, ClientChannel.BodyS
     private final FunctionPath path;
     private final EventLoop loop;
     private final ClientResponse response;
-    private final byte[] requestHead;
+    private final String rawTarget;
+    private final List<HeaderField> forwardedFields;
     private final boolean chunkedToInstance;
     private final long startNanos = System.nanoTime();
     private int attempt = 1;
@@ -61,17 +62,18 @@ final class ProxyExchange implements ClientChannel.Exchange, ClientChannel.BodyS
         String query = head.rawQuery();
         // The raw path and query go out exactly as they came: decoding and re-encoding would
         // change what the function sees (%2F, '+', parameter order).
-        this.requestHead = requestHead(head.method(), path.forwardedPath() + (query.isEmpty() ? "" : "?" + query),
-                forwardedFields);
+        this.rawTarget = path.forwardedPath() + (query.isEmpty() ? "" : "?" + query);
+        this.forwardedFields = forwardedFields;
     }
 
-    private static byte[] requestHead(String method, String rawTarget, List<HeaderField> fields) {
-        StringBuilder text = new StringBuilder(256);
-        text.append(method).append(' ').append(rawTarget).append(" HTTP/1.1\r\n");
-        for (HeaderField field : fields) {
+    /** The request line and fields as they go to the instance, in the connection's reused builder. */
+    private CharSequence requestHead() {
+        StringBuilder text = client.output().scratch();
+        text.append(head.method()).append(' ').append(rawTarget).append(" HTTP/1.1\r\n");
+        for (HeaderField field : forwardedFields) {
             text.append(field.name()).append(": ").append(field.value()).append("\r\n");
         }
-        return text.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
+        return text.append("\r\n");
     }
 
     void start() {
@@ -122,7 +124,10 @@ final class ProxyExchange implements ClientChannel.Exchange, ClientChannel.BodyS
         link = connected;
         link.bind(this, head.method().equals("HEAD"));
         Channel instance = link.channel();
-        instance.write(instance.alloc().ioBuffer(requestHead.length).writeBytes(requestHead), instance.voidPromise());
+        CharSequence text = requestHead();
+        ByteBuf requestBytes = instance.alloc().ioBuffer(text.length());
+        requestBytes.writeCharSequence(text, StandardCharsets.ISO_8859_1);
+        instance.write(requestBytes, instance.voidPromise());
         if (!head.hasBody()) {
             requestSent = true;
             instance.flush();
