@@ -1,8 +1,8 @@
 package dev.edgefaas.gateway;
 
+import dev.edgefaas.http.BulkInputStream;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayDeque;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -13,7 +13,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * client is read no further while a megabyte waits, so a slow reader holds the body in the
  * client's socket, not in memory.
  */
-final class BodyPipe extends InputStream implements ClientChannel.BodySink {
+final class BodyPipe extends BulkInputStream implements ClientChannel.BodySink {
     private static final int PAUSE_BYTES = 1024 * 1024;
     private static final int RESUME_BYTES = 256 * 1024;
 
@@ -72,12 +72,6 @@ final class BodyPipe extends InputStream implements ClientChannel.BodySink {
         } finally {
             lock.unlock();
         }
-    }
-
-    @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override

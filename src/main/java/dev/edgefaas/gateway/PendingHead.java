@@ -1,11 +1,11 @@
 package dev.edgefaas.gateway;
 
+import dev.edgefaas.http.BulkInputStream;
 import dev.edgefaas.http.LineReader;
 import dev.edgefaas.http.RequestHead;
 import dev.edgefaas.http.RequestHeadReader;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
-import java.io.InputStream;
 
 /**
  * Reads a message head from the bytes an event loop has received so far, with the same
@@ -68,7 +68,7 @@ final class PendingHead {
     }
 
     /** The received bytes, from the reader index, without moving it. */
-    private static final class Bytes extends InputStream {
+    private static final class Bytes extends BulkInputStream {
         private final ByteBuf received;
         private final boolean ended;
         private int taken;
@@ -76,12 +76,6 @@ final class PendingHead {
         Bytes(ByteBuf received, boolean ended) {
             this.received = received;
             this.ended = ended;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override
