@@ -19,6 +19,15 @@ public final class ThreadFactories {
     }
 
     /** A factory of virtual threads named {@code prefix-N}, for threads started one per connection. */
+    /**
+     * A daemon platform thread, for a task that spends its life in a blocking read the JDK cannot
+     * unmount from its carrier (a pipe from a child process): on virtual threads a few of those
+     * occupy every carrier and starve all the rest (a node's drain hung so, behind 4 instances).
+     */
+    public static Thread startPlatformDaemon(String name, Runnable task) {
+        return Thread.ofPlatform().name(name).daemon(true).start(task);
+    }
+
     public static ThreadFactory virtualFactory(String prefix) {
         return Thread.ofVirtual().name(prefix + "-", 0).factory();
     }

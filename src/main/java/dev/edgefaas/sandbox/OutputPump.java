@@ -70,7 +70,7 @@ public final class OutputPump {
 
     static OutputPump start(InputStream from, Path file, String instanceId, LineSink log, long fileCapBytes) {
         OutputPump pump = new OutputPump(from, file, instanceId, log, fileCapBytes);
-        ThreadFactories.startVirtual("output-" + instanceId, pump::run);
+        ThreadFactories.startPlatformDaemon("output-" + instanceId, pump::run);
         return pump;
     }
 
