@@ -262,11 +262,6 @@ final class ClientChannel extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Whether the request's body was read to its end, so the connection is ready for the next request. */
-    boolean bodyFinished() {
-        return body.complete();
-    }
-
     /** Decoded body bytes handed on so far: a forward that sent none may be retried. */
     long bodyBytes() {
         return bodyBytes;
@@ -320,9 +315,7 @@ final class ClientChannel extends ChannelInboundHandlerAdapter {
                 });
             }
         } catch (IOException e) {
-            bodyFailure = e;
-            sink = null;
-            to.bodyFailed(e);
+            failBody(to, e);
             return;
         }
         if (sink != to) {
@@ -332,10 +325,15 @@ final class ClientChannel extends ChannelInboundHandlerAdapter {
             sink = null;
             to.bodyEnd();
         } else if (inputEnded) {
-            bodyFailure = new HttpFramingException(400, "the client closed the connection before the end of its body");
-            sink = null;
-            to.bodyFailed(bodyFailure);
+            failBody(to, new HttpFramingException(400, "the client closed the connection before the end of its body"));
         }
+    }
+
+    /** The body is malformed or cut off: remembered, so that {@link #requestDone} answers it if the exchange cannot. */
+    private void failBody(BodySink to, IOException cause) {
+        bodyFailure = cause;
+        sink = null;
+        to.bodyFailed(cause);
     }
 
     /**

@@ -5,7 +5,6 @@ import dev.edgefaas.dispatcher.Lease;
 import dev.edgefaas.http.HeaderField;
 import dev.edgefaas.http.RequestHead;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import java.io.IOException;
@@ -26,8 +25,6 @@ import java.util.logging.Logger;
  */
 final class ProxyExchange implements ClientChannel.Exchange, ClientChannel.BodySink, InstanceLink.InstanceExchange {
     private static final Logger LOG = Logger.getLogger(ProxyExchange.class.getName());
-    private static final byte[] CRLF = {'\r', '\n'};
-    private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private final InvocationHandler handler;
     private final ClientChannel client;
@@ -144,10 +141,7 @@ final class ProxyExchange implements ClientChannel.Exchange, ClientChannel.BodyS
     public void bodyContent(ByteBuf content) {
         Channel instance = link.channel();
         if (chunkedToInstance) {
-            instance.write(ByteBufUtil.writeAscii(instance.alloc(), Integer.toHexString(content.readableBytes()) + "\r\n"),
-                    instance.voidPromise());
-            instance.write(content, instance.voidPromise());
-            instance.write(instance.alloc().ioBuffer(2).writeBytes(CRLF), instance.voidPromise());
+            ChunkedFraming.writeChunk(instance, content);
         } else {
             instance.write(content, instance.voidPromise());
         }
@@ -161,7 +155,7 @@ final class ProxyExchange implements ClientChannel.Exchange, ClientChannel.BodyS
         requestSent = true;
         Channel instance = link.channel();
         if (chunkedToInstance) {
-            instance.write(instance.alloc().ioBuffer(LAST_CHUNK.length).writeBytes(LAST_CHUNK), instance.voidPromise());
+            ChunkedFraming.writeLastChunk(instance);
         }
         instance.flush();
     }
@@ -254,16 +248,7 @@ final class ProxyExchange implements ClientChannel.Exchange, ClientChannel.BodyS
         switch (streaming) {
             case NO_BODY -> content.release();
             case RAW -> toClient.write(content, toClient.voidPromise());
-            case CHUNKED -> {
-                if (!content.isReadable()) {
-                    content.release();
-                    return;
-                }
-                toClient.write(ByteBufUtil.writeAscii(toClient.alloc(), Integer.toHexString(content.readableBytes()) + "\r\n"),
-                        toClient.voidPromise());
-                toClient.write(content, toClient.voidPromise());
-                toClient.write(toClient.alloc().ioBuffer(2).writeBytes(CRLF), toClient.voidPromise());
-            }
+            case CHUNKED -> ChunkedFraming.writeChunk(toClient, content);
         }
         if (!toClient.isWritable()) {
             link.channel().config().setAutoRead(false);
@@ -279,7 +264,7 @@ final class ProxyExchange implements ClientChannel.Exchange, ClientChannel.BodyS
     public void responseEnd(InstanceLink finished, boolean reusable) {
         Channel toClient = client.channel();
         if (streaming == ClientResponse.Streaming.CHUNKED) {
-            toClient.write(toClient.alloc().ioBuffer(LAST_CHUNK.length).writeBytes(LAST_CHUNK), toClient.voidPromise());
+            ChunkedFraming.writeLastChunk(toClient);
         }
         toClient.flush();
         if (!requestSent) {
