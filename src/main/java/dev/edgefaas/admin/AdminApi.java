@@ -27,6 +27,7 @@ import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Optional;
@@ -41,10 +42,11 @@ import java.util.function.Function;
  */
 public final class AdminApi implements HttpService {
     private static final int MAX_MANIFEST_BYTES = 1024 * 1024;
+    static final String DASHBOARD_HEADER = "X-Edgefaas-Dashboard";
     private static final Duration DRAIN_GRACE = Duration.ofSeconds(30);
     private static final String ROUTES = "PUT, GET and DELETE /api/functions/NAME, GET /api/functions, GET"
             + " /api/functions/NAME/logs, POST /api/artifacts, POST /api/images, GET /api/async/ID[/result], GET"
-            + " /api/instances, GET /api/sandboxes"
+            + " /api/instances, GET /api/sandboxes, GET /api/overview"
             + " and GET /metrics";
 
     private final Dispatcher dispatcher;
@@ -56,6 +58,8 @@ public final class AdminApi implements HttpService {
     private final Optional<String> token;
     private final long maxUploadBytes;
     private final LogsEndpoint logs;
+    private final OverviewEndpoint overview;
+    private final DashboardSessions sessions = new DashboardSessions(Clock.systemUTC());
 
     /**
      * @param workingDirectory what relative artifact paths in {@code PUT} bodies are resolved against
@@ -70,6 +74,7 @@ public final class AdminApi implements HttpService {
         this.maxUploadBytes = maxUploadBytes;
         this.dispatcher = dispatcher;
         this.logs = new LogsEndpoint(dispatcher);
+        this.overview = new OverviewEndpoint(dispatcher, deployer, metrics);
         this.deployer = deployer;
         this.metrics = metrics;
         this.backends = backends;
@@ -78,7 +83,9 @@ public final class AdminApi implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.any(this::authorize)
+        // Before the check of the token: the page itself holds no data, and logging in is how the browser gets in.
+        rules.register(new DashboardEndpoint(token, sessions))
+                .any(this::authorize)
                 .any(AdminApi::rejectMatrixParameters)
                 .put("/api/functions/{name}", this::deploy)
                 .post("/api/artifacts", this::upload)
@@ -91,6 +98,7 @@ public final class AdminApi implements HttpService {
                 .get("/api/async/{id}/result", async::result)
                 .get("/api/instances", this::listInstances)
                 .get("/api/sandboxes", this::listSandboxes)
+                .get("/api/overview", overview::handle)
                 .get("/metrics", this::metrics)
                 // A name holding '/' (decoded from %2F) matches no route above: say what is wrong with it.
                 .put("/api/functions/*", this::rejectName)
@@ -139,11 +147,34 @@ public final class AdminApi implements HttpService {
             response.next();
             return;
         }
+        if (sessions.valid(DashboardEndpoint.sessionOf(request))) {
+            authorizeSession(request, response);
+            return;
+        }
         response.header(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"edgefaas\"");
         AdminResponses.json(response, 401, Json.MAPPER.createObjectNode()
                 .put("error", "the management API needs its token: Authorization: Bearer TOKEN, with the token from "
                         + AdminToken.FILE_NAME + " in the node's data directory (edgefaas --token, or EDGEFAAS_TOKEN)")
                 .put("status", 401));
+    }
+
+    /**
+     * A dashboard session may read; it may change something only with {@value #DASHBOARD_HEADER}
+     * set, which the dashboard's own scripts send and a page of another site cannot make a
+     * browser send (a form cannot set headers; a script of another origin needs CORS, which this
+     * API never allows): the session cookie alone does not let another site act for the operator.
+     */
+    private void authorizeSession(ServerRequest request, ServerResponse response) {
+        String method = request.prologue().method().text();
+        boolean reads = method.equals("GET") || method.equals("HEAD");
+        if (reads || request.headers().first(HeaderNames.create(DASHBOARD_HEADER)).orElse("").equals("1")) {
+            response.next();
+            return;
+        }
+        AdminResponses.json(response, 403, Json.MAPPER.createObjectNode()
+                .put("error", "a change made with a dashboard session must carry " + DASHBOARD_HEADER + ": 1 (the"
+                        + " dashboard sends it; other sites cannot); or use Authorization: Bearer TOKEN")
+                .put("status", 403));
     }
 
     /** Stores the body as an artifact; a manifest then names it as {@code "artifact": "sha256:DIGEST"}. */
@@ -249,9 +280,7 @@ public final class AdminApi implements HttpService {
     }
 
     private ObjectNode withVersion(FunctionManifest manifest) {
-        ObjectNode node = Json.manifest(manifest);
-        deployer.version(manifest.name().value()).ifPresent(version -> node.put("version", version));
-        return node;
+        return Json.withVersionAndSource(manifest, deployer);
     }
 
 

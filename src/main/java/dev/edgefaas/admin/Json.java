@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.edgefaas.dispatcher.InstanceView;
 import dev.edgefaas.function.Durations;
 import dev.edgefaas.function.FunctionManifest;
+import dev.edgefaas.store.FunctionDeployer;
 
 /** The management API's JSON shapes: manifests as they were accepted, instances as they run. */
 final class Json {
@@ -34,6 +35,15 @@ final class Json {
                 .put("network", manifest.network().key());
         ObjectNode env = node.putObject("env");
         manifest.env().forEach(env::put);
+        return node;
+    }
+
+    /** A deployed function's manifest with its version and where its artifact came from. */
+    static ObjectNode withVersionAndSource(FunctionManifest manifest, FunctionDeployer deployer) {
+        ObjectNode node = manifest(manifest);
+        String name = manifest.name().value();
+        deployer.version(name).ifPresent(version -> node.put("version", version));
+        deployer.source(name).ifPresent(source -> node.put("source", source));
         return node;
     }
 

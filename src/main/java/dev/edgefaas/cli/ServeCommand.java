@@ -222,6 +222,8 @@ final class ServeCommand implements Callable<Integer> {
             System.out.printf("  try: curl -i http://%s:%d/function/hello-go/   (then again: X-Start turns from cold to warm)%n",
                     invokeHost, platform.port());
         }
+        System.out.printf("  dashboard: %s://%s:%d/dashboard/ (log in with the token in admin-token of the data directory)%n",
+                adminTlsCertificate != null ? "https" : "http", adminHost, platform.adminPort());
         System.out.println("  Ctrl-C stops it and every instance.");
         System.out.flush();
     }

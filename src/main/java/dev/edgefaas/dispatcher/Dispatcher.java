@@ -134,6 +134,7 @@ public final class Dispatcher implements AutoCloseable {
         pool.drain(grace);
         if (!pools.containsKey(name)) {
             context.logs().remove(name);
+            context.metrics().forgetFunction(name);
         }
         return true;
     }

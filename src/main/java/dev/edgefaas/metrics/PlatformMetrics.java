@@ -27,6 +27,8 @@ public final class PlatformMetrics {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Map<InvocationKey, InvocationMeters> invocationMeters = new ConcurrentHashMap<>();
+    private final RecentTraffic recentTraffic = new RecentTraffic();
+    private final ColdStartHistogram coldStarts = new ColdStartHistogram();
 
     /** Counts one invocation and its latency as the gateway saw it; {@code start} is cold or warm. */
     public void invocation(String function, String sandbox, String start, int status, long nanos) {
@@ -35,6 +37,22 @@ public final class PlatformMetrics {
                 new InvocationKey(function, sandbox, start, status), this::invocationMeters);
         meters.count().increment();
         meters.latency().record(nanos, TimeUnit.NANOSECONDS);
+        recentTraffic.answered(function, status, nanos);
+    }
+
+    /** The last minutes of each function's requests, as the dashboard shows them. */
+    public RecentTraffic recentTraffic() {
+        return recentTraffic;
+    }
+
+    /** The node's cold starts per sandbox since it started. */
+    public ColdStartHistogram coldStarts() {
+        return coldStarts;
+    }
+
+    /** Drops what is kept of a removed function's recent traffic; its Prometheus series stay, as Prometheus expects. */
+    public void forgetFunction(String function) {
+        recentTraffic.forget(function);
     }
 
     private record InvocationKey(String function, String sandbox, String start, int status) {
@@ -72,6 +90,7 @@ public final class PlatformMetrics {
         if (ok) {
             timer("edgefaas_cold_start_seconds", "Time from start to the instance's ready callback", tags)
                     .record(Duration.ofNanos(nanos));
+            coldStarts.add(sandbox, nanos);
         }
     }
 
@@ -111,6 +130,7 @@ public final class PlatformMetrics {
                 .description("Invocations answered without reaching an instance, by reason and status")
                 .tags("function", function, "reason", reason, "status", Integer.toString(status))
                 .register(registry).increment();
+        recentTraffic.refused(function, status);
     }
 
     public void remove(List<Meter> meters) {

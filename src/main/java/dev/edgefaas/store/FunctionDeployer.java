@@ -50,6 +50,8 @@ public final class FunctionDeployer {
     private final ManifestParser parser;
     private final Optional<FunctionStore> store;
     private final Map<String, String> versions = new ConcurrentHashMap<>();
+    /** Where each function's artifact came from, as {@link #source} tells. */
+    private final Map<String, String> sources = new ConcurrentHashMap<>();
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
     /** What a deploy did. */
@@ -97,6 +99,8 @@ public final class FunctionDeployer {
         synchronized (locks.computeIfAbsent(name, key -> new Object())) {
             Optional<ObjectNode> image = imageOf(json);
             Optional<ArtifactStore.Stored> uploaded = image.isPresent() ? Optional.empty() : uploadedArtifact(json);
+            String source = image.isPresent() ? "image " + image.get().path("image").asText()
+                    : uploaded.map(stored -> "upload " + REFERENCE_PREFIX + stored.digest()).orElse(null);
             if (uploaded.isPresent()) {
                 json = withArtifact(json, uploaded.get().path());
             }
@@ -106,9 +110,15 @@ public final class FunctionDeployer {
                 json = pulled.manifest();
             }
             FunctionManifest given = parser.parse(name, json, baseDirectory);
+            if (source == null) {
+                // A redeploy of the manifest as the node has it (the dashboard's scaling) keeps where it came from.
+                boolean sameArtifact = dispatcher.function(name).map(running -> running.artifact().equals(given.artifact()))
+                        .orElse(false);
+                source = sameArtifact && sources.containsKey(name) ? sources.get(name) : "path " + given.artifact();
+            }
             if (store.isEmpty()) {
                 String version = version(name, withArtifact(json, given.artifact()), "");
-                return activate(given, version);
+                return activate(given, version, source);
             }
             ArtifactStore.Stored artifact = uploaded.isPresent() ? uploaded.get() : store.get().storeArtifact(given.artifact());
             String stored = withArtifact(json, artifact.path());
@@ -119,7 +129,7 @@ public final class FunctionDeployer {
             Optional<String> replacedArtifact = kept.recorded(name).map(FunctionStore.StoredFunction::artifactDigest)
                     .filter(digest -> !digest.equals(artifact.digest()));
             FunctionStore.PendingRecord record = kept.stage(
-                    new FunctionStore.StoredFunction(name, stored, version, artifact.digest(), Instant.now()));
+                    new FunctionStore.StoredFunction(name, stored, version, artifact.digest(), Instant.now(), source));
             // The replaced version's artifact goes once its instances have (they may still start from
             // it) and the new record is in force (until then the old one names it): whichever is last.
             AtomicInteger untilReleased = new AtomicInteger(2);
@@ -130,7 +140,7 @@ public final class FunctionDeployer {
             };
             Deployed deployed;
             try {
-                deployed = activate(manifest, version, oneDone);
+                deployed = activate(manifest, version, source, oneDone);
             } catch (RuntimeException e) {
                 record.abandon();
                 throw e;
@@ -150,17 +160,18 @@ public final class FunctionDeployer {
             if (versions.containsKey(manifest.name().value())) {
                 return Optional.empty();
             }
-            return Optional.of(activate(manifest, "sample"));
+            return Optional.of(activate(manifest, "sample", "sample " + manifest.artifact()));
         }
     }
 
-    private Deployed activate(FunctionManifest manifest, String version) {
-        return activate(manifest, version, () -> { });
+    private Deployed activate(FunctionManifest manifest, String version, String source) {
+        return activate(manifest, version, source, () -> { });
     }
 
-    private Deployed activate(FunctionManifest manifest, String version, Runnable whenReplacedDrained) {
+    private Deployed activate(FunctionManifest manifest, String version, String source, Runnable whenReplacedDrained) {
         boolean replaced = dispatcher.deploy(manifest, whenReplacedDrained);
         versions.put(manifest.name().value(), version);
+        sources.put(manifest.name().value(), source);
         return new Deployed(manifest, version, replaced);
     }
 
@@ -296,6 +307,7 @@ public final class FunctionDeployer {
             Optional<String> artifact = store.flatMap(s -> s.recorded(name)).map(FunctionStore.StoredFunction::artifactDigest);
             store.ifPresent(s -> s.forget(name));
             versions.remove(name);
+            sources.remove(name);
             boolean removed = dispatcher.remove(name, grace);
             artifact.ifPresent(digest -> store.get().releaseArtifact(digest));
             return removed;
@@ -308,6 +320,14 @@ public final class FunctionDeployer {
     }
 
     /**
+     * Where deployed function {@code name}'s artifact came from: {@code image REFERENCE}, {@code
+     * upload sha256:DIGEST}, {@code path PATH} (a file on the node), or {@code sample PATH}.
+     */
+    public Optional<String> source(String name) {
+        return Optional.ofNullable(sources.get(name));
+    }
+
+    /**
      * Deploys every function the store keeps, as it was recorded; one that fails now (its sandbox
      * is gone, say) keeps its record and is reported, the others still start.
      */
@@ -317,7 +337,7 @@ public final class FunctionDeployer {
         for (FunctionStore.StoredFunction function : store.map(FunctionStore::all).orElse(List.of())) {
             try {
                 FunctionManifest manifest = parser.parse(function.name(), function.manifest(), Path.of("/"));
-                activate(manifest, function.version());
+                activate(manifest, function.version(), function.source());
                 deployed.add(function.name());
             } catch (RuntimeException e) {
                 failed.put(function.name(), e.getMessage());

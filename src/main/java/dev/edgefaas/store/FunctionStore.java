@@ -48,8 +48,10 @@ public final class FunctionStore {
      * @param manifest       the manifest as deployed, its {@code artifact} the stored copy's path
      * @param version        the digest of name, manifest and artifact, shortened; what {@code list} shows
      * @param artifactDigest the digest its artifact is filed under
+     * @param source         where the artifact came from, as {@link FunctionDeployer#source} says
      */
-    public record StoredFunction(String name, String manifest, String version, String artifactDigest, Instant deployed) {
+    public record StoredFunction(String name, String manifest, String version, String artifactDigest, Instant deployed,
+                                 String source) {
     }
 
     private FunctionStore(Path root) {
@@ -163,7 +165,8 @@ public final class FunctionStore {
                 .put("name", function.name())
                 .put("version", function.version())
                 .put("artifact-digest", function.artifactDigest())
-                .put("deployed", function.deployed().toString());
+                .put("deployed", function.deployed().toString())
+                .put("source", function.source());
         node.set("manifest", readTree(function.manifest()));
         Path target = functions.resolve(function.name() + ".json");
         Path temporary = functions.resolve("." + function.name() + ".json.tmp");
@@ -307,7 +310,9 @@ public final class FunctionStore {
         JsonNode node = JSON.readTree(file.toFile());
         return new StoredFunction(node.path("name").asText(), node.path("manifest").toString(),
                 node.path("version").asText(), node.path("artifact-digest").asText(),
-                Instant.parse(node.path("deployed").asText()));
+                Instant.parse(node.path("deployed").asText()),
+                // Records written before sources were kept have none.
+                node.path("source").asText("kept (source not recorded)"));
     }
 
     private static JsonNode readTree(String json) {

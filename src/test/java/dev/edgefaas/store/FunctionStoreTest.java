@@ -25,7 +25,7 @@ class FunctionStoreTest {
 
     private static FunctionStore.StoredFunction function(String name, ArtifactStore.Stored artifact) {
         return new FunctionStore.StoredFunction(name, "{\"runtime\": \"node\", \"artifact\": \"" + artifact.path() + "\"}",
-                "v1", artifact.digest(), Instant.parse("2026-12-01T00:00:00Z"));
+                "v1", artifact.digest(), Instant.parse("2026-12-01T00:00:00Z"), "path " + artifact.path());
     }
 
     @Test
@@ -68,7 +68,7 @@ class FunctionStoreTest {
 
         store.record(function("app", artifact));
         store.record(new FunctionStore.StoredFunction("app", function("app", artifact).manifest(), "v2", artifact.digest(),
-                Instant.parse("2026-12-01T00:00:01Z")));
+                Instant.parse("2026-12-01T00:00:01Z"), "path " + artifact.path()));
 
         assertThat(FunctionStore.open(directory.resolve("data")).all()).singleElement()
                 .satisfies(f -> {
@@ -84,7 +84,7 @@ class FunctionStoreTest {
         ArtifactStore.Stored artifact = store.storeArtifact(userFiles("a\n"));
         store.record(function("app", artifact));
         FunctionStore.StoredFunction next = new FunctionStore.StoredFunction("app", function("app", artifact).manifest(),
-                "v2", artifact.digest(), Instant.parse("2026-12-01T00:00:01Z"));
+                "v2", artifact.digest(), Instant.parse("2026-12-01T00:00:01Z"), "path " + artifact.path());
 
         store.stage(next);
         // A node killed here restarts with the version in force.

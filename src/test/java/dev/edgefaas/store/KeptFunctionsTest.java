@@ -71,8 +71,9 @@ class KeptFunctionsTest {
     @Test
     void aDeployedFunctionComesBackAfterARestartAndNeedsNoneOfTheUsersFiles() throws Exception {
         String version;
+        Path userCopy = userCopyOfHello("one");
         try (ServeProcess serve = ServeProcess.start(stateDirectory, List.of(), "--no-samples")) {
-            HttpResponse<String> deployed = put(serve, "kept", userCopyOfHello("one"));
+            HttpResponse<String> deployed = put(serve, "kept", userCopy);
             assertThat(deployed.statusCode()).as(deployed.body()).isEqualTo(201);
             version = JSON.readTree(deployed.body()).path("version").asText();
             assertThat(version).hasSize(12);
@@ -83,6 +84,8 @@ class KeptFunctionsTest {
 
         try (ServeProcess restarted = ServeProcess.start(stateDirectory, List.of(), "--no-samples")) {
             assertThat(function(restarted, "kept").path("version").asText()).isEqualTo(version);
+            assertThat(function(restarted, "kept").path("source").asText()).as("where it came from, kept too")
+                    .isEqualTo("path " + userCopy);
             HttpResponse<String> cold = invoke(restarted, "kept");
             assertThat(cold.body()).isEqualTo("hello\n");
             assertThat(cold.headers().firstValue("X-Start")).hasValue("cold");

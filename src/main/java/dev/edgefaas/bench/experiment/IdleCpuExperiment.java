@@ -1,5 +1,6 @@
 package dev.edgefaas.bench.experiment;
 
+import dev.edgefaas.dispatcher.InstanceResources;
 import dev.edgefaas.dispatcher.InstanceView;
 import java.time.Duration;
 
@@ -34,9 +35,9 @@ public final class IdleCpuExperiment implements Experiment {
                 context.timedGet(context.platform().gateway(function, "/"));
                 InstanceView instance = context.instances(function).getFirst();
                 Thread.sleep(settle.toMillis());
-                Duration before = InstanceGroups.cpuTime(instance).orElse(Duration.ZERO);
+                Duration before = InstanceResources.cpuTime(instance).orElse(Duration.ZERO);
                 Thread.sleep(1_000);
-                Duration after = InstanceGroups.cpuTime(instance).orElse(Duration.ZERO);
+                Duration after = InstanceResources.cpuTime(instance).orElse(Duration.ZERO);
                 context.emit(language, "settle=" + settle.toSeconds() + "s", rep, "cpu_time",
                         after.minus(before).toNanos() / 1e6, "ms");
                 context.platform().platform().dispatcher().remove(function, Duration.ofSeconds(10));

@@ -1,5 +1,6 @@
 package dev.edgefaas.bench.experiment;
 
+import dev.edgefaas.dispatcher.InstanceResources;
 import dev.edgefaas.dispatcher.InstanceView;
 import java.time.Duration;
 import java.util.List;
@@ -43,7 +44,7 @@ public final class IdleMemoryExperiment implements Experiment {
     private static void measure(ExperimentContext context, String language, int n, StartMode mode) throws Exception {
         String function = "idle-mem-" + language;
         String parameter = mode.parameter("n=" + n);
-        double before = InstanceGroups.memAvailableMib();
+        double before = HostMemory.memAvailableMib();
         context.platform().deploySample("hello-" + language, function, mode.manifest(
                 "\"min-instances\": " + n + ", \"max-instances\": " + n + ", \"keepalive\": \"1h\", \"ready-timeout\": \"120s\""));
         long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
@@ -52,10 +53,10 @@ public final class IdleMemoryExperiment implements Experiment {
             Thread.sleep(100);
         }
         Thread.sleep(context.settings().quick() ? 1_000 : 5_000);
-        double after = InstanceGroups.memAvailableMib();
+        double after = HostMemory.memAvailableMib();
         long charged = 0;
         for (InstanceView instance : context.instances(function)) {
-            charged += InstanceGroups.memoryBytes(instance).orElse(0L);
+            charged += InstanceResources.memoryBytes(instance).orElse(0L);
         }
         context.emit(language, parameter, 0, "memavailable_drop", before - after, "MiB");
         context.emit(language, parameter, 0, "per_instance", charged / 1048576.0 / n, "MiB");

@@ -1,5 +1,6 @@
 package dev.edgefaas.bench.experiment;
 
+import dev.edgefaas.dispatcher.InstanceResources;
 import dev.edgefaas.dispatcher.InstanceView;
 import java.time.Duration;
 
@@ -37,7 +38,7 @@ public final class StartupCostExperiment implements Experiment {
                 context.timedGet(context.platform().gateway(function, "/"));
                 InstanceView instance = context.instances(function).getFirst();
                 int repetition = rep;
-                InstanceGroups.cpuTime(instance).ifPresent(cpu ->
+                InstanceResources.cpuTime(instance).ifPresent(cpu ->
                         context.emit(language, "", repetition, "cpu_time", cpu.toNanos() / 1e6, "ms"));
                 context.platform().platform().dispatcher().remove(function, Duration.ofSeconds(10));
                 context.platform().deploySample("hello-" + language, function, "\"max-instances\": 1, \"keepalive\": \"1h\"");
