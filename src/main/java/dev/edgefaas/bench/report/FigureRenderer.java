@@ -1,5 +1,6 @@
 package dev.edgefaas.bench.report;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -8,6 +9,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.XYChart;
 import org.knowm.xchart.internal.chartpart.Chart;
 
 /**
@@ -16,8 +19,13 @@ import org.knowm.xchart.internal.chartpart.Chart;
  */
 public final class FigureRenderer {
 
-    /** A figure written to disk; {@code language} is null unless the figure is per language. */
-    public record Rendered(FigureSpec spec, String language, String metric, String unit, Path png, Path svg) {
+    /**
+     * A figure written to disk; {@code language} is null unless the figure is per language.
+     *
+     * @param explorable the figure's numbers, for the report page's script to draw again ({@link ExplorableFigure})
+     */
+    public record Rendered(FigureSpec spec, String language, String metric, String unit, Path png, Path svg,
+                           ObjectNode explorable) {
     }
 
     /** A figure not drawn, and why. */
@@ -72,10 +80,19 @@ public final class FigureRenderer {
                 FigureData data = language == null ? all : forLanguage(all, language);
                 String stem = language == null ? spec.id() : spec.id() + "-" + language;
                 try {
-                    Chart<?, ?> chart = spec.kind() == FigureSpec.Kind.BAR ? BarFigure.chart(data)
-                            : LineFigure.chart(data);
+                    Chart<?, ?> chart;
+                    ObjectNode explorable;
+                    if (spec.kind() == FigureSpec.Kind.BAR) {
+                        CategoryChart bars = BarFigure.chart(data);
+                        chart = bars;
+                        explorable = ExplorableFigure.of(stem, bars, data.unit());
+                    } else {
+                        XYChart lines = LineFigure.chart(data);
+                        chart = lines;
+                        explorable = ExplorableFigure.of(stem, lines, data.unit(), spec.logX());
+                    }
                     Path[] files = ChartStyle.save(chart, outputDirectory, stem);
-                    rendered.add(new Rendered(spec, language, data.metric(), data.unit(), files[0], files[1]));
+                    rendered.add(new Rendered(spec, language, data.metric(), data.unit(), files[0], files[1], explorable));
                 } catch (IllegalArgumentException e) {
                     // XChart rejects some data only when painting (e.g. infinities); the report says so.
                     skipped.add(new Skipped(spec, "XChart could not draw " + stem + ": " + e.getMessage()));

@@ -1,10 +1,19 @@
 package dev.edgefaas.bench.report;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * {@code report.html}: one self-contained page (inline CSS, no scripts) that loads only the
- * figures' PNG files beside it; every image states its width and height.
+ * {@code report.html}: one self-contained page that opens offline. Its style, its script and
+ * the figures' numbers are inline; the script draws each figure again to be explored (values
+ * on hover, series and sandboxes toggled) and hides the figure's PNG, which stays beside the
+ * page with the SVG for papers, and is what a reader without scripts sees. Every image states
+ * its width and height.
  */
 final class HtmlReport {
     private static final String CSS = """
@@ -19,7 +28,18 @@ final class HtmlReport {
             img { max-width: 100%; height: auto; border: 1px solid #eee; }
             figcaption { font-size: .9em; color: #555; }
             .note { color: #8a4b00; }
+            .explore svg { width: 100%; height: auto; border: 1px solid #eee; }
+            .explore h3 { font-size: 1em; margin: .5em 0; }
+            .explore .grid { stroke: #e5e5e5; }
+            .explore .tick { font-size: 12px; fill: #555; }
+            .explore .axis { font-size: 13px; fill: #333; }
+            .explore .mark:hover, .explore .mark:focus { stroke: #222; stroke-width: 2; outline: none; }
+            .explore .toggles { font-size: .85em; display: grid; gap: .2em; }
+            .explore .toggles label { margin-right: .8em; white-space: nowrap; }
+            .explore .readout { font-size: .9em; color: #0072B2; min-height: 1.3em; margin: .2em 0; }
             """;
+    private static final String SCRIPT = resource("/bench/report-figures.js");
+    private static final ObjectMapper JSON = new ObjectMapper();
     /** Columns that hold numbers, right-aligned, for both tables. */
     private static final int FIRST_NUMERIC_COLUMN = 5;
 
@@ -46,11 +66,12 @@ final class HtmlReport {
             for (FigureRenderer.Rendered figure : section.figures()) {
                 String png = Formats.html(figure.png().getFileName().toString());
                 String svg = Formats.html(figure.svg().getFileName().toString());
-                html.append("<figure><img src=\"").append(png).append("\" width=\"").append(ChartStyle.WIDTH)
+                html.append("<figure><div class=\"explore\" data-figure=\"")
+                        .append(Formats.html(figure.explorable().path("id").asText())).append("\"></div><img src=\"").append(png).append("\" width=\"").append(ChartStyle.WIDTH)
                         .append("\" height=\"").append(ChartStyle.HEIGHT).append("\" alt=\"")
                         .append(Formats.html(figure.spec().title())).append("\">\n<figcaption>")
-                        .append(Formats.html(figure.spec().title())).append(" (<a href=\"").append(svg)
-                        .append("\">SVG</a>)</figcaption></figure>\n");
+                        .append(Formats.html(figure.spec().title())).append(" (<a href=\"").append(png).append("\">PNG</a>, <a href=\"")
+                        .append(svg).append("\">SVG</a>)</figcaption></figure>\n");
             }
             section.notes().forEach(n -> html.append("<p class=\"note\">").append(Formats.html(n)).append("</p>\n"));
             table(html, ReportModel.COLUMNS, section.rows().stream().map(ReportModel::cells).toList());
@@ -67,7 +88,28 @@ final class HtmlReport {
                     + s.spec().title() + "): not drawn, " + s.reason() + ".")).append("</li>\n"));
             html.append("</ul>\n");
         }
+        figureData(html, model);
         return html.append("</body>\n</html>\n").toString();
+    }
+
+    /** Every figure's numbers as JSON, and the script that draws them; {@code </} is escaped so no value ends the script. */
+    private static void figureData(StringBuilder html, ReportModel model) {
+        ArrayNode figures = JSON.createArrayNode();
+        model.sections().forEach(section -> section.figures().forEach(figure -> figures.add(figure.explorable())));
+        html.append("<script type=\"application/json\" id=\"figure-data\">")
+                .append(figures.toString().replace("</", "<\\/")).append("</script>\n<script>\n")
+                .append(SCRIPT).append("</script>\n");
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = HtmlReport.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("the jar lacks " + name + ": rebuild it");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static void table(StringBuilder html, List<String> columns, List<List<String>> rows) {
