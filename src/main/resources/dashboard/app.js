@@ -149,9 +149,7 @@ function removeButton(name) {
 async function scale(name, row) {
   await change(async () => {
     const manifest = await api('/api/functions/' + encodeURIComponent(name));
-    delete manifest.version;
-    delete manifest.instances;
-    delete manifest.name;
+    for (const shown of ['version', 'source', 'instances', 'name']) delete manifest[shown]; // Not manifest keys.
     for (const input of row.querySelectorAll('input[type=number]')) {
       manifest[input.name] = Number(input.value);
     }

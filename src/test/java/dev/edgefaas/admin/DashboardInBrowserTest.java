@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,8 +31,7 @@ class DashboardInBrowserTest {
 
     @BeforeAll
     static void start(@TempDir Path profile) throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(HeadlessChromium.EXECUTABLE),
-                "no " + HeadlessChromium.EXECUTABLE + ": apt-get install -y chromium");
+        HeadlessChromium.assumeInstalled();
         node = TestPlatform.keepingFunctions();
         browser = new HeadlessChromium(profile);
     }
@@ -63,6 +61,12 @@ class DashboardInBrowserTest {
                 + SampleFunctions.functionsDirectory().resolve("go/hello") + "\"}";
         browser.evaluate("document.getElementById('deploy').open = true");
         browser.type("#deploy-name", "shown");
+        browser.evaluate("document.getElementById('deploy-manifest').value = " + quoted(manifest.replace("\"go\"", "\"cobol\"")));
+        browser.click("#deploy-form button[type=submit]");
+        awaitTrue("the API's message on the field at fault", "document.getElementById('deploy-error').textContent"
+                + ".startsWith('runtime')");
+        assertThat(browser.takeErrors()).as("the browser logs the refused PUT, and only that").singleElement()
+                .asString().contains("400", "/api/functions/shown");
         browser.evaluate("document.getElementById('deploy-manifest').value = " + quoted(manifest));
         browser.click("#deploy-form button[type=submit]");
         awaitTrue("the deployed function's row", "!!document.querySelector('#functions tr[data-function=shown]')");
@@ -76,6 +80,16 @@ class DashboardInBrowserTest {
                 + " document.getElementById('log-function').dispatchEvent(new Event('change'))");
         awaitTrue("its log line", "document.getElementById('log').textContent.includes('listening on')");
         assertThat(browser.evaluate("window.pageId").asText()).as("the page was never reloaded").isEqualTo("first load");
+
+        String row = "document.querySelector('#functions tr[data-function=shown]')";
+        String firstVersion = browser.evaluate(row + ".children[3].textContent").asText();
+        browser.evaluate(row + ".querySelector('input[name=max-instances]').value = '3'");
+        browser.evaluate(row + ".querySelector('button').click()");
+        awaitTrue("scaled to max 3", row + ".querySelector('input[name=max-instances]').value === '3' && "
+                + row + ".children[3].textContent !== " + quoted(firstVersion));
+        assertThat(node.platform().dispatcher().function("shown").orElseThrow().maxInstances()).isEqualTo(3);
+        assertThat(browser.evaluate(row + ".querySelector('td.source').textContent").asText())
+                .as("where it came from, kept by the scaling redeploy").startsWith("path ");
 
         browser.screenshot(SCREENSHOTS.resolve("desktop.png"));
         browser.viewport(390, 844, true);

@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * Debian's Chromium, headless, driven over the DevTools protocol (a WebSocket, JSON messages):
@@ -44,6 +45,18 @@ public final class HeadlessChromium implements AutoCloseable {
     private final AtomicInteger ids = new AtomicInteger();
     private final Map<Integer, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
     private final List<String> errors = new ArrayList<>();
+
+    /**
+     * Skips the calling test where Chromium is not installed, except in CI ({@code CI} set), whose
+     * set-up installs it: there a missing browser fails rather than passing unseen.
+     */
+    public static void assumeInstalled() {
+        String missing = "no " + EXECUTABLE + ": apt-get install -y chromium (scripts/setup --for-tests)";
+        if (!Files.isExecutable(EXECUTABLE) && System.getenv("CI") != null) {
+            throw new AssertionError(missing);
+        }
+        Assumptions.assumeTrue(Files.isExecutable(EXECUTABLE), missing);
+    }
 
     /** Starts the browser with a profile in {@code profile} and attaches to its first page. */
     public HeadlessChromium(Path profile) throws IOException, InterruptedException {
@@ -136,6 +149,15 @@ public final class HeadlessChromium implements AutoCloseable {
                 .put("captureBeyondViewport", true));
         Files.createDirectories(file.getParent());
         Files.write(file, Base64.getDecoder().decode(shot.path("data").asText()));
+    }
+
+    /** What the page reported as errors so far, forgotten now: for a test that provoked one on purpose. */
+    public List<String> takeErrors() {
+        synchronized (errors) {
+            List<String> taken = List.copyOf(errors);
+            errors.clear();
+            return taken;
+        }
     }
 
     /** What the page reported as errors so far. */

@@ -16,13 +16,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import dev.edgefaas.testing.HeadlessChromium;
 import java.time.Duration;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The report as a reader sees it: opened in headless Chromium, every figure loaded, a screenshot taken. */
 class ReportInBrowserTest {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMIUM = HeadlessChromium.EXECUTABLE;
     private static final Pattern LOADED = Pattern.compile("<title>figures (\\d+)/(\\d+)</title>");
 
     @TempDir
@@ -30,10 +29,7 @@ class ReportInBrowserTest {
 
     @Test
     void everyFigureOfTheReportRendersInChromium() throws Exception {
-        if (!Files.isExecutable(CHROMIUM)) {
-            System.out.println("SKIPPED ReportInBrowserTest: no " + CHROMIUM + " (apt-get install -y chromium)");
-        }
-        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM), "no " + CHROMIUM + ": apt-get install -y chromium");
+        HeadlessChromium.assumeInstalled();
         Path html = writeReport();
 
         // A copy of the report that, once loaded, puts how many of its images decoded into its title.
@@ -78,7 +74,7 @@ class ReportInBrowserTest {
 
     @Test
     void itsFiguresShowValuesOnHoverAndHideASandboxWhenToggledWithoutAnError() throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM), "no " + CHROMIUM + ": apt-get install -y chromium");
+        HeadlessChromium.assumeInstalled();
         Path html = writeReport();
         try (HeadlessChromium browser = new HeadlessChromium(Files.createTempDirectory(directory, "profile-"))) {
             browser.navigate(html.toUri().toString());
