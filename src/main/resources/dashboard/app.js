@@ -190,7 +190,8 @@ function renderInstances(instances) {
     row.dataset.instance = i.id;
     row.dataset.function = i.function;
     row.append(cell(i.id), cell(i.function), cell(i.sandbox), cell(i.state), cell(duration(i['age-s'])),
-      cell(i['cold-start-ms'] == null ? '…' : i['cold-start-ms'].toFixed(0) + ' ms'), cell(i.start),
+      cell(i['cold-start-ms'] == null ? '…' : i['cold-start-ms'].toFixed(0) + ' ms'),
+      cell(i['cold-start-phases'].map(p => p.name + ' ' + p.ms.toFixed(0)).join(' · '), 'phases'), cell(i.start),
       cell(i['memory-mib'] == null ? '' : i['memory-mib'].toFixed(1) + ' MiB'),
       cell(i['cpu-ms'] == null ? '' : (i['cpu-ms'] / 1000).toFixed(2) + ' s'), cell(String(i['in-flight'])));
     row.title = Object.entries(i.details).map(([k, v]) => k + ': ' + v).join('\n');

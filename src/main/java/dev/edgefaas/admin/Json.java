@@ -68,6 +68,8 @@ final class Json {
         }
         ObjectNode details = node.putObject("details");
         view.details().forEach(details::put);
+        ArrayNode phases = node.putArray("cold-start-phases");
+        view.phases().forEach(phase -> phases.addObject().put("name", phase.name()).put("ms", phase.millis()));
         return node;
     }
 

@@ -1,7 +1,9 @@
 package dev.edgefaas.dispatcher;
 
+import dev.edgefaas.sandbox.ColdStartPhases;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 
@@ -10,6 +12,7 @@ import java.util.OptionalLong;
  *
  * @param endpoint  {@code http://host:port}, or null while booting
  * @param coldStart time from start to ready, or null while booting
+ * @param phases    the cold start's phases so far (what Server-Timing names), in order
  */
 public record InstanceView(
         String id,
@@ -21,5 +24,6 @@ public record InstanceView(
         Instant startedAt,
         Duration coldStart,
         int inFlight,
-        Map<String, String> details) {
+        Map<String, String> details,
+        List<ColdStartPhases.Phase> phases) {
 }

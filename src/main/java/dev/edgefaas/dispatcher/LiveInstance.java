@@ -57,6 +57,6 @@ final class LiveInstance {
                 ready == null ? null : ready.endpoint().toString(),
                 ready == null ? OptionalLong.empty() : ready.pid(),
                 createdAt, coldStart, inFlight,
-                ready == null ? Map.of() : ready.details());
+                ready == null ? Map.of() : ready.details(), phases.phases());
     }
 }

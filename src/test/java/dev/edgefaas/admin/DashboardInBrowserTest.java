@@ -72,7 +72,8 @@ class DashboardInBrowserTest {
         awaitTrue("the deployed function's row", "!!document.querySelector('#functions tr[data-function=shown]')");
 
         assertThat(node.get("/function/shown").statusCode()).isEqualTo(200);
-        awaitTrue("its instance", "!!document.querySelector('#instances tr[data-function=shown]')");
+        awaitTrue("its instance, with its cold start's phases",
+                "(document.querySelector('#instances tr[data-function=shown] td.phases') || {}).textContent > ''");
         awaitTrue("its request counted", "Number(document.querySelector('#functions tr[data-function=shown] td.requests')"
                 + ".textContent) >= 1");
         awaitTrue("its cold start in the histogram", "!!document.querySelector('.histogram[data-sandbox=process]')");
@@ -80,6 +81,14 @@ class DashboardInBrowserTest {
                 + " document.getElementById('log-function').dispatchEvent(new Event('change'))");
         awaitTrue("its log line", "document.getElementById('log').textContent.includes('listening on')");
         assertThat(browser.evaluate("window.pageId").asText()).as("the page was never reloaded").isEqualTo("first load");
+
+        browser.screenshot(SCREENSHOTS.resolve("desktop.png"));
+        browser.viewport(390, 844, true);
+        awaitTrue("the phone-sized page laid out", "window.innerWidth === 390");
+        assertThat(browser.evaluate("document.documentElement.scrollWidth <= window.innerWidth").asBoolean())
+                .as("nothing wider than a phone's screen but the tables, which scroll in their own box").isTrue();
+        browser.screenshot(SCREENSHOTS.resolve("phone.png"));
+        browser.viewport(1280, 900, false);
 
         String row = "document.querySelector('#functions tr[data-function=shown]')";
         String firstVersion = browser.evaluate(row + ".children[3].textContent").asText();
@@ -90,14 +99,8 @@ class DashboardInBrowserTest {
         assertThat(node.platform().dispatcher().function("shown").orElseThrow().maxInstances()).isEqualTo(3);
         assertThat(browser.evaluate(row + ".querySelector('td.source').textContent").asText())
                 .as("where it came from, kept by the scaling redeploy").startsWith("path ");
-
-        browser.screenshot(SCREENSHOTS.resolve("desktop.png"));
-        browser.viewport(390, 844, true);
-        awaitTrue("the phone-sized page laid out", "window.innerWidth === 390");
-        assertThat(browser.evaluate("document.documentElement.scrollWidth <= window.innerWidth").asBoolean())
-                .as("nothing wider than a phone's screen but the tables, which scroll in their own box").isTrue();
-        browser.screenshot(SCREENSHOTS.resolve("phone.png"));
-        browser.viewport(1280, 900, false);
+        assertThat(node.get("/function/shown").statusCode()).isEqualTo(200);
+        awaitTrue("an instance of the new version", "!!document.querySelector('#instances tr[data-function=shown]')");
 
         browser.click("button[data-remove=shown]");
         browser.click("button[data-remove=shown]");
