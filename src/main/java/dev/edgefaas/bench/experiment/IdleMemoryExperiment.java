@@ -2,6 +2,7 @@ package dev.edgefaas.bench.experiment;
 
 import dev.edgefaas.dispatcher.InstanceResources;
 import dev.edgefaas.dispatcher.InstanceView;
+import dev.edgefaas.function.HostCapacity;
 import java.time.Duration;
 import java.util.List;
 
@@ -44,7 +45,7 @@ public final class IdleMemoryExperiment implements Experiment {
     private static void measure(ExperimentContext context, String language, int n, StartMode mode) throws Exception {
         String function = "idle-mem-" + language;
         String parameter = mode.parameter("n=" + n);
-        double before = HostMemory.memAvailableMib();
+        double before = memAvailableMib();
         context.platform().deploySample("hello-" + language, function, mode.manifest(
                 "\"min-instances\": " + n + ", \"max-instances\": " + n + ", \"keepalive\": \"1h\", \"ready-timeout\": \"120s\""));
         long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
@@ -53,7 +54,7 @@ public final class IdleMemoryExperiment implements Experiment {
             Thread.sleep(100);
         }
         Thread.sleep(context.settings().quick() ? 1_000 : 5_000);
-        double after = HostMemory.memAvailableMib();
+        double after = memAvailableMib();
         long charged = 0;
         for (InstanceView instance : context.instances(function)) {
             charged += InstanceResources.memoryBytes(instance).orElse(0L);
@@ -61,5 +62,10 @@ public final class IdleMemoryExperiment implements Experiment {
         context.emit(language, parameter, 0, "memavailable_drop", before - after, "MiB");
         context.emit(language, parameter, 0, "per_instance", charged / 1048576.0 / n, "MiB");
         context.platform().platform().dispatcher().remove(function, Duration.ofSeconds(30));
+    }
+
+    /** The host's available memory in MiB, NaN where /proc/meminfo does not say. */
+    private static double memAvailableMib() {
+        return HostCapacity.meminfoKib("MemAvailable").stream().mapToDouble(kib -> kib / 1024.0).findFirst().orElse(Double.NaN);
     }
 }
