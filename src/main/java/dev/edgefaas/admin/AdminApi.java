@@ -36,9 +36,9 @@ import java.util.function.Function;
 /**
  * The management API, served only on the admin listener: deploy, list and remove functions,
  * upload artifacts, list instances and sandboxes, functions' logs, asynchronous invocations' status and results,
- * and Prometheus metrics. Where the node has a
- * token, every request must carry it ({@code Authorization: Bearer TOKEN}); without, 401 and
- * nothing changes.
+ * the dashboard's overview, and Prometheus metrics; the dashboard itself ({@link DashboardEndpoint}).
+ * Where the node has a token, every request must carry it ({@code Authorization: Bearer TOKEN})
+ * or a dashboard session's cookie; without, 401 and nothing changes.
  */
 public final class AdminApi implements HttpService {
     private static final int MAX_MANIFEST_BYTES = 1024 * 1024;
