@@ -3,6 +3,7 @@ package dev.edgefaas.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.edgefaas.gateway.GatewayServer;
 import dev.edgefaas.host.StateDirectory;
@@ -80,8 +81,10 @@ class RemoteDeployTest {
             HttpResponse<String> answer = http.send(HttpRequest.newBuilder(node.gateway("/function/hello/")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(answer.body()).isEqualTo("hello\n");
-            String artifact = JSON.readTree(http.send(node.adminRequest("/api/functions/hello").build(),
-                    HttpResponse.BodyHandlers.ofString()).body()).path("artifact").asText();
+            JsonNode function = JSON.readTree(http.send(node.adminRequest("/api/functions/hello").build(),
+                    HttpResponse.BodyHandlers.ofString()).body());
+            String artifact = function.path("artifact").asText();
+            assertThat(function.path("source").asText()).as("an upload from the laptop").startsWith("upload sha256:");
             assertThat(Path.of(artifact).resolve("static/readme.txt")).hasContent("a file beside the binary");
         }
     }

@@ -77,6 +77,8 @@ class ContainerImageTest {
             assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
             assertThat(answer.body()).isEqualTo("hello\n");
             assertThat(manifest.runtime().key()).isEqualTo("image");
+            assertThat(platform.deployer().source("hello")).as("where it came from, as the dashboard shows it")
+                    .hasValue("image " + reference);
             assertThat(manifest.launch().command()).containsExactly("/app/function");
             assertThat(manifest.launch().port()).as("the one exposed port").isEqualTo(8080);
             assertThat(manifest.launch().workdir()).isEqualTo("/app");
