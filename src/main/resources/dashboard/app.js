@@ -145,16 +145,12 @@ function removeButton(name) {
   return b;
 }
 
-/** Scaling is a redeploy of the manifest as the node has it, with new min and max. */
+/** PATCH /api/functions/NAME: the node redeploys the function as it has it, with the new bounds. */
 async function scale(name, row) {
-  await change(async () => {
-    const manifest = await api('/api/functions/' + encodeURIComponent(name));
-    for (const shown of ['version', 'source', 'instances', 'name']) delete manifest[shown]; // Not manifest keys.
-    for (const input of row.querySelectorAll('input[type=number]')) {
-      manifest[input.name] = Number(input.value);
-    }
-    await put(name, JSON.stringify(manifest));
-  });
+  const bounds = {};
+  for (const input of row.querySelectorAll('input[type=number]')) bounds[input.name] = Number(input.value);
+  await change(() => api('/api/functions/' + encodeURIComponent(name),
+    { method: 'PATCH', headers: CHANGE_HEADERS, body: JSON.stringify(bounds) }));
 }
 
 async function change(action) {

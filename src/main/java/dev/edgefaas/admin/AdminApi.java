@@ -30,7 +30,10 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -43,8 +46,9 @@ import java.util.function.Function;
 public final class AdminApi implements HttpService {
     private static final int MAX_MANIFEST_BYTES = 1024 * 1024;
     static final String DASHBOARD_HEADER = "X-Edgefaas-Dashboard";
+    private static final Set<String> SCALE_KEYS = Set.of("min-instances", "max-instances");
     private static final Duration DRAIN_GRACE = Duration.ofSeconds(30);
-    private static final String ROUTES = "PUT, GET and DELETE /api/functions/NAME, GET /api/functions, GET"
+    private static final String ROUTES = "PUT, PATCH, GET and DELETE /api/functions/NAME, GET /api/functions, GET"
             + " /api/functions/NAME/logs, POST /api/artifacts, POST /api/images, GET /api/async/ID[/result], GET"
             + " /api/instances, GET /api/sandboxes, GET /api/overview"
             + " and GET /metrics";
@@ -88,6 +92,7 @@ public final class AdminApi implements HttpService {
                 .any(this::authorize)
                 .any(AdminApi::rejectMatrixParameters)
                 .put("/api/functions/{name}", this::deploy)
+                .patch("/api/functions/{name}", this::scale)
                 .post("/api/artifacts", this::upload)
                 .post("/api/images", this::uploadImage)
                 .get("/api/functions", this::listFunctions)
@@ -139,6 +144,47 @@ public final class AdminApi implements HttpService {
         } catch (SandboxException e) {
             AdminResponses.fieldError(response, "sandbox", e.getMessage());
         }
+    }
+
+    /**
+     * {@code PATCH /api/functions/NAME} with {@code {"min-instances": N, "max-instances": M}}
+     * (either): scales a function without resending its manifest, a redeploy of it as the node has
+     * it. Any other key is refused: everything else is a {@code PUT} of the whole manifest.
+     */
+    private void scale(ServerRequest request, ServerResponse response) {
+        String name = request.path().pathParameters().get("name");
+        try {
+            JsonNode body = Json.MAPPER.readTree(readBody(request));
+            if (!(body instanceof ObjectNode changes) || changes.isEmpty()) {
+                throw new ManifestException("manifest", "send {\"min-instances\": N, \"max-instances\": M}, either or both");
+            }
+            for (String key : (Iterable<String>) changes::fieldNames) {
+                if (!SCALE_KEYS.contains(key)) {
+                    throw new ManifestException(key, key + ": only min-instances and max-instances change in place;"
+                            + " PUT the whole manifest to change anything else");
+                }
+                if (!changes.get(key).canConvertToInt() || !changes.get(key).isIntegralNumber()) {
+                    throw new ManifestException(key, key + ": must be a whole number, got " + changes.get(key));
+                }
+            }
+            FunctionDeployer.Deployed deployed = deployer.scale(name, optionalInt(changes, "min-instances"),
+                    optionalInt(changes, "max-instances"));
+            AdminResponses.json(response, 200, Json.withVersionAndSource(deployed.manifest(), deployer));
+        } catch (NoSuchElementException e) {
+            AdminResponses.json(response, 404, AdminResponses.notFound(name));
+        } catch (IOException e) {
+            AdminResponses.fieldError(response, "manifest", "manifest: is not JSON: " + e.getMessage());
+        } catch (UncheckedIOException e) {
+            storeFailed(response, e);
+        } catch (ManifestException e) {
+            AdminResponses.fieldError(response, e.field(), e.getMessage());
+        } catch (SandboxException e) {
+            AdminResponses.fieldError(response, "sandbox", e.getMessage());
+        }
+    }
+
+    private static OptionalInt optionalInt(ObjectNode changes, String key) {
+        return changes.has(key) ? OptionalInt.of(changes.get(key).intValue()) : OptionalInt.empty();
     }
 
     private void authorize(ServerRequest request, ServerResponse response) {

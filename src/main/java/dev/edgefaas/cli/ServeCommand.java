@@ -189,7 +189,7 @@ final class ServeCommand implements Callable<Integer> {
                         + manifest.runtime().key() + " functions");
                 return;
             }
-            if (platform.deployer().deployUnlessKept(manifest).isEmpty()) {
+            if (platform.deployer().deployUnlessKept(manifest, json).isEmpty()) {
                 System.err.println("edgefaas: sample " + name + " left out: a function of that name is deployed");
             }
         });

@@ -24,7 +24,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
@@ -52,6 +54,8 @@ public final class FunctionDeployer {
     private final Map<String, String> versions = new ConcurrentHashMap<>();
     /** Where each function's artifact came from, as {@link #source} tells. */
     private final Map<String, String> sources = new ConcurrentHashMap<>();
+    /** Each function's manifest as JSON that deploys it again (artifact absolute, an image resolved): what {@link #scale} changes. */
+    private final Map<String, String> deployable = new ConcurrentHashMap<>();
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
     /** What a deploy did. */
@@ -117,8 +121,8 @@ public final class FunctionDeployer {
                 source = sameArtifact && sources.containsKey(name) ? sources.get(name) : "path " + given.artifact();
             }
             if (store.isEmpty()) {
-                String version = version(name, withArtifact(json, given.artifact()), "");
-                return activate(given, version, source);
+                String resolved = withArtifact(json, given.artifact());
+                return activate(given, version(name, resolved, ""), source, resolved);
             }
             ArtifactStore.Stored artifact = uploaded.isPresent() ? uploaded.get() : store.get().storeArtifact(given.artifact());
             String stored = withArtifact(json, artifact.path());
@@ -140,7 +144,7 @@ public final class FunctionDeployer {
             };
             Deployed deployed;
             try {
-                deployed = activate(manifest, version, source, oneDone);
+                deployed = activate(manifest, version, source, stored, oneDone);
             } catch (RuntimeException e) {
                 record.abandon();
                 throw e;
@@ -155,23 +159,71 @@ public final class FunctionDeployer {
      * Deploys a manifest that is not kept (a sample that serve deploys at every start), under the
      * version {@code sample}; a kept function of the same name wins over it.
      */
-    public Optional<Deployed> deployUnlessKept(FunctionManifest manifest) {
+    public Optional<Deployed> deployUnlessKept(FunctionManifest manifest, String json) {
         synchronized (locks.computeIfAbsent(manifest.name().value(), key -> new Object())) {
             if (versions.containsKey(manifest.name().value())) {
                 return Optional.empty();
             }
-            return Optional.of(activate(manifest, "sample", "sample " + manifest.artifact()));
+            return Optional.of(activate(manifest, "sample", "sample " + manifest.artifact(),
+                    withArtifact(json, manifest.artifact())));
         }
     }
 
-    private Deployed activate(FunctionManifest manifest, String version, String source) {
-        return activate(manifest, version, source, () -> { });
+    /**
+     * Changes a deployed function's {@code min-instances} and {@code max-instances} (either may be
+     * absent): a deploy of its manifest as the node has it, with those changed, so a new version
+     * that is kept (a sample so scaled becomes a kept function). Where it came from stays.
+     *
+     * @throws NoSuchElementException if no function {@code name} is deployed
+     * @throws ManifestException      for bounds the manifest refuses, naming the field
+     */
+    public Deployed scale(String name, OptionalInt minInstances, OptionalInt maxInstances) {
+        synchronized (locks.computeIfAbsent(name, key -> new Object())) {
+            String json = deployable.get(name);
+            if (json == null) {
+                throw new NoSuchElementException(name);
+            }
+            ObjectNode manifest;
+            try {
+                manifest = (ObjectNode) JSON.readTree(json);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            minInstances.ifPresent(min -> manifest.put("min-instances", min));
+            maxInstances.ifPresent(max -> manifest.put("max-instances", max));
+            Optional<FunctionStore.StoredFunction> kept = store.flatMap(s -> s.recorded(name));
+            if (kept.isEmpty()) {
+                // A sample, or a node that keeps nothing: an ordinary deploy (a sample's artifact goes into the store).
+                return deploy(name, manifest.toString(), Path.of("/"));
+            }
+            // Its artifact is in the store already (an image's root filesystem among them): recorded anew, not copied.
+            String changed = manifest.toString();
+            FunctionManifest parsed = parser.parse(name, changed, Path.of("/"));
+            String version = version(name, changed, kept.get().artifactDigest());
+            FunctionStore.PendingRecord record = store.get().stage(new FunctionStore.StoredFunction(name, changed, version,
+                    kept.get().artifactDigest(), Instant.now(), sources.getOrDefault(name, kept.get().source())));
+            Deployed deployed;
+            try {
+                deployed = activate(parsed, version, sources.getOrDefault(name, kept.get().source()), changed);
+            } catch (RuntimeException e) {
+                record.abandon();
+                throw e;
+            }
+            record.commit();
+            return deployed;
+        }
     }
 
-    private Deployed activate(FunctionManifest manifest, String version, String source, Runnable whenReplacedDrained) {
+    private Deployed activate(FunctionManifest manifest, String version, String source, String json) {
+        return activate(manifest, version, source, json, () -> { });
+    }
+
+    private Deployed activate(FunctionManifest manifest, String version, String source, String json,
+                              Runnable whenReplacedDrained) {
         boolean replaced = dispatcher.deploy(manifest, whenReplacedDrained);
         versions.put(manifest.name().value(), version);
         sources.put(manifest.name().value(), source);
+        deployable.put(manifest.name().value(), json);
         return new Deployed(manifest, version, replaced);
     }
 
@@ -308,6 +360,7 @@ public final class FunctionDeployer {
             store.ifPresent(s -> s.forget(name));
             versions.remove(name);
             sources.remove(name);
+            deployable.remove(name);
             boolean removed = dispatcher.remove(name, grace);
             artifact.ifPresent(digest -> store.get().releaseArtifact(digest));
             return removed;
@@ -337,7 +390,7 @@ public final class FunctionDeployer {
         for (FunctionStore.StoredFunction function : store.map(FunctionStore::all).orElse(List.of())) {
             try {
                 FunctionManifest manifest = parser.parse(function.name(), function.manifest(), Path.of("/"));
-                activate(manifest, function.version(), function.source());
+                activate(manifest, function.version(), function.source(), function.manifest());
                 deployed.add(function.name());
             } catch (RuntimeException e) {
                 failed.put(function.name(), e.getMessage());

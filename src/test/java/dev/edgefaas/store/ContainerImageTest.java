@@ -24,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -126,6 +127,11 @@ class ContainerImageTest {
             assertThat(uploaded.reference()).startsWith("sha256:");
             assertThat(invoke(name, "/").body()).as(archive.toString()).isEqualTo("hello\n");
         }
+        // Scaled in place (the dashboard's Scale): the image's own launch settings stay.
+        platform.deployer().scale("from-oci", OptionalInt.empty(), OptionalInt.of(2));
+        assertThat(platform.dispatcher().function("from-oci").orElseThrow().maxInstances()).isEqualTo(2);
+        assertThat(invoke("from-oci", "/").body()).isEqualTo("hello\n");
+        assertThat(platform.deployer().source("from-oci").orElseThrow()).startsWith("image sha256:");
     }
 
     private static void run(String... command) throws Exception {
