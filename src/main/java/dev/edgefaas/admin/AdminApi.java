@@ -136,13 +136,18 @@ public final class AdminApi implements HttpService {
         try {
             FunctionDeployer.Deployed deployed = deployer.deploy(name, readBody(request), workingDirectory);
             AdminResponses.json(response, deployed.replaced() ? 200 : 201, Json.manifest(deployed.manifest()).put("version", deployed.version()));
-        } catch (UncheckedIOException e) {
-            // The store could not keep it: nothing changed, the previous version still serves.
-            storeFailed(response, e);
-        } catch (ManifestException e) {
-            AdminResponses.fieldError(response, e.field(), e.getMessage());
-        } catch (SandboxException e) {
-            AdminResponses.fieldError(response, "sandbox", e.getMessage());
+        } catch (UncheckedIOException | ManifestException | SandboxException e) {
+            refused(response, e);
+        }
+    }
+
+    /** A deploy that changed nothing: the store could not keep it (the previous version still serves), or a field is at fault. */
+    private static void refused(ServerResponse response, RuntimeException e) {
+        switch (e) {
+            case UncheckedIOException io -> storeFailed(response, io);
+            case ManifestException manifest -> AdminResponses.fieldError(response, manifest.field(), manifest.getMessage());
+            case SandboxException sandbox -> AdminResponses.fieldError(response, "sandbox", sandbox.getMessage());
+            default -> throw e;
         }
     }
 
@@ -174,12 +179,8 @@ public final class AdminApi implements HttpService {
             AdminResponses.json(response, 404, AdminResponses.notFound(name));
         } catch (IOException e) {
             AdminResponses.fieldError(response, "manifest", "manifest: is not JSON: " + e.getMessage());
-        } catch (UncheckedIOException e) {
-            storeFailed(response, e);
-        } catch (ManifestException e) {
-            AdminResponses.fieldError(response, e.field(), e.getMessage());
-        } catch (SandboxException e) {
-            AdminResponses.fieldError(response, "sandbox", e.getMessage());
+        } catch (UncheckedIOException | ManifestException | SandboxException e) {
+            refused(response, e);
         }
     }
 
