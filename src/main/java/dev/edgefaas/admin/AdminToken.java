@@ -58,7 +58,11 @@ public final class AdminToken {
         if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return false;
         }
-        return MessageDigest.isEqual(token.getBytes(StandardCharsets.UTF_8),
-                authorization.substring(7).strip().getBytes(StandardCharsets.UTF_8));
+        return matches(token, authorization.substring(7));
+    }
+
+    /** Whether {@code given} (surrounding blanks aside) is {@code token}; compared in constant time. */
+    static boolean matches(String token, String given) {
+        return MessageDigest.isEqual(token.getBytes(StandardCharsets.UTF_8), given.strip().getBytes(StandardCharsets.UTF_8));
     }
 }

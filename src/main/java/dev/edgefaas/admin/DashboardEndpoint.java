@@ -10,8 +10,6 @@ import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.Map;
 import java.util.Optional;
 
@@ -96,8 +94,7 @@ final class DashboardEndpoint implements HttpService {
             AdminResponses.badRequest(response, "token", "send {\"token\": \"...\"} as JSON, the admin token of the node");
             return;
         }
-        boolean right = token.isEmpty() || MessageDigest.isEqual(token.get().getBytes(StandardCharsets.UTF_8),
-                given.strip().getBytes(StandardCharsets.UTF_8));
+        boolean right = token.isEmpty() || AdminToken.matches(token.get(), given);
         if (!right) {
             AdminResponses.json(response, 401, Json.MAPPER.createObjectNode()
                     .put("error", "token: not this node's admin token; it is in " + AdminToken.FILE_NAME

@@ -5,6 +5,7 @@ import dev.edgefaas.host.cgroup.CgroupLayout;
 import dev.edgefaas.sandbox.SandboxInstance;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Resource use of an instance read from its cgroup ({@code edgefaas/<instance>}, or the one its
@@ -20,28 +21,20 @@ public final class InstanceResources {
 
     /** CPU time the instance used since it started; empty if its cgroup is gone or unreadable. */
     public static Optional<Duration> cpuTime(InstanceView instance) {
-        try {
-            return open(instance).map(Cgroup::cpuUsage);
-        } catch (RuntimeException e) {
-            return Optional.empty(); // Stopped while being read.
-        }
+        return read(instance, Cgroup::cpuUsage);
     }
 
     /** Memory charged to the instance now. */
     public static Optional<Long> memoryBytes(InstanceView instance) {
-        try {
-            return open(instance).map(Cgroup::memoryCurrentBytes);
-        } catch (RuntimeException e) {
-            return Optional.empty();
-        }
+        return read(instance, Cgroup::memoryCurrentBytes);
     }
 
-    private static Optional<Cgroup> open(InstanceView instance) {
+    private static <T> Optional<T> read(InstanceView instance, Function<Cgroup, T> reading) {
         String name = instance.details().getOrDefault(SandboxInstance.DETAIL_CGROUP, instance.id());
         try {
-            return Optional.of(Cgroup.open(LAYOUT, CgroupLayout.PARENT + "/" + name));
+            return Optional.of(reading.apply(Cgroup.open(LAYOUT, CgroupLayout.PARENT + "/" + name)));
         } catch (RuntimeException e) {
-            return Optional.empty();
+            return Optional.empty(); // No cgroup (yet, or any more: stopped while being read).
         }
     }
 }

@@ -128,12 +128,9 @@ public final class FunctionDeployer {
             String stored = withArtifact(json, artifact.path());
             FunctionManifest manifest = parser.parse(name, stored, artifact.path().getParent());
             String version = version(name, stored, artifact.digest());
-            // Written before the version goes live, so that a full disk fails the deploy while nothing changed.
             FunctionStore kept = store.get();
             Optional<String> replacedArtifact = kept.recorded(name).map(FunctionStore.StoredFunction::artifactDigest)
                     .filter(digest -> !digest.equals(artifact.digest()));
-            FunctionStore.PendingRecord record = kept.stage(
-                    new FunctionStore.StoredFunction(name, stored, version, artifact.digest(), Instant.now(), source));
             // The replaced version's artifact goes once its instances have (they may still start from
             // it) and the new record is in force (until then the old one names it): whichever is last.
             AtomicInteger untilReleased = new AtomicInteger(2);
@@ -142,14 +139,8 @@ public final class FunctionDeployer {
                     replacedArtifact.ifPresent(kept::releaseArtifact);
                 }
             };
-            Deployed deployed;
-            try {
-                deployed = activate(manifest, version, source, stored, oneDone);
-            } catch (RuntimeException e) {
-                record.abandon();
-                throw e;
-            }
-            record.commit();
+            Deployed deployed = recordAndActivate(manifest,
+                    new FunctionStore.StoredFunction(name, stored, version, artifact.digest(), Instant.now(), source), oneDone);
             oneDone.run();
             return deployed;
         }
@@ -199,19 +190,29 @@ public final class FunctionDeployer {
             // Its artifact is in the store already (an image's root filesystem among them): recorded anew, not copied.
             String changed = manifest.toString();
             FunctionManifest parsed = parser.parse(name, changed, Path.of("/"));
-            String version = version(name, changed, kept.get().artifactDigest());
-            FunctionStore.PendingRecord record = store.get().stage(new FunctionStore.StoredFunction(name, changed, version,
-                    kept.get().artifactDigest(), Instant.now(), sources.getOrDefault(name, kept.get().source())));
-            Deployed deployed;
-            try {
-                deployed = activate(parsed, version, sources.getOrDefault(name, kept.get().source()), changed);
-            } catch (RuntimeException e) {
-                record.abandon();
-                throw e;
-            }
-            record.commit();
-            return deployed;
+            String digest = kept.get().artifactDigest();
+            return recordAndActivate(parsed, new FunctionStore.StoredFunction(name, changed, version(name, changed, digest),
+                    digest, Instant.now(), sources.getOrDefault(name, kept.get().source())), () -> { });
         }
+    }
+
+    /**
+     * Records {@code function} in the store, then puts {@code manifest} live; if it cannot go live
+     * the record is dropped. Written before the version goes live, so that a full disk fails the
+     * deploy while nothing changed.
+     */
+    private Deployed recordAndActivate(FunctionManifest manifest, FunctionStore.StoredFunction function,
+                                       Runnable whenReplacedDrained) {
+        FunctionStore.PendingRecord record = store.orElseThrow().stage(function);
+        Deployed deployed;
+        try {
+            deployed = activate(manifest, function.version(), function.source(), function.manifest(), whenReplacedDrained);
+        } catch (RuntimeException e) {
+            record.abandon();
+            throw e;
+        }
+        record.commit();
+        return deployed;
     }
 
     private Deployed activate(FunctionManifest manifest, String version, String source, String json) {
