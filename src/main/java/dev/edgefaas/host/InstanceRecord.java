@@ -21,6 +21,8 @@ public final class InstanceRecord {
     public static final String BACKEND = "backend";
     static final String OWNER_PID = "owner-pid";
     static final String OWNER_STARTED = "owner-started";
+    /** Of a record's new text, until it is moved over the old one. */
+    static final String UNFINISHED_SUFFIX = ".tmp";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path file;
@@ -83,7 +85,7 @@ public final class InstanceRecord {
     }
 
     private void write() {
-        Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
+        Path temporary = file.resolveSibling(file.getFileName() + UNFINISHED_SUFFIX);
         try {
             JSON.writeValue(temporary.toFile(), values);
             Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -46,6 +46,9 @@ public final class Reaper {
         for (Path orphan : state.orphanDirectories()) {
             StateDirectory.deleteTree(orphan);
         }
+        for (Path unfinished : state.unfinishedRecordWrites()) {
+            StateDirectory.deleteTree(unfinished);
+        }
         return reaped;
     }
 }

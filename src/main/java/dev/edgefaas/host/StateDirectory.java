@@ -149,6 +149,19 @@ public final class StateDirectory implements AutoCloseable {
         }
     }
 
+    /**
+     * Records a crash left half-written: the platform was killed between writing a record's new
+     * text and moving it over the old one. A record is written before the resource it adds is
+     * created, so what such a file names was never made.
+     */
+    List<Path> unfinishedRecordWrites() {
+        try (Stream<Path> files = Files.list(instances)) {
+            return files.filter(f -> f.toString().endsWith(".json" + InstanceRecord.UNFINISHED_SUFFIX)).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + instances, e);
+        }
+    }
+
     /** Deletes {@code directory} and everything in it, if it exists. */
     public static void deleteTree(Path directory) {
         if (!Files.exists(directory)) {

@@ -34,6 +34,24 @@ class ReaperTest {
         }
     }
 
+    @Test
+    void aRecordWriteACrashCutShortIsRemovedAndTheWholeRecordBesideItIsReaped() throws IOException {
+        try (StateDirectory state = StateDirectory.open(root)) {
+            leftover("vmm-1", "vm");
+            // Killed between writing the record's next text and moving it over the old one.
+            Path unfinished = Files.writeString(root.resolve("instances/vmm-1.json" + InstanceRecord.UNFINISHED_SUFFIX),
+                    "{\"id\":\"vmm-1\",\"backend\":\"vm\",\"pid");
+
+            List<String> reaped = Reaper.reapLeftovers(state, Map.of("vm", record -> { }));
+
+            assertThat(reaped).containsExactly("vmm-1");
+            assertThat(unfinished).doesNotExist();
+            try (var left = Files.list(root.resolve("instances"))) {
+                assertThat(left).isEmpty();
+            }
+        }
+    }
+
     /** A record as a crashed run leaves it: its owner is a process that no longer exists. */
     private void leftover(String id, String backend) throws IOException {
         Files.createDirectories(root.resolve("instances"));

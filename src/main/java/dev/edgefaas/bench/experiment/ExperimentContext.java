@@ -5,6 +5,7 @@ import dev.edgefaas.bench.KeepAliveConnection;
 import dev.edgefaas.bench.ResultRow;
 import dev.edgefaas.dispatcher.InstanceView;
 import dev.edgefaas.function.Runtime;
+import dev.edgefaas.host.HostCpu;
 import dev.edgefaas.platform.SandboxCatalog;
 import dev.edgefaas.sandbox.SandboxBackend;
 import java.io.IOException;
@@ -75,7 +76,7 @@ public final class ExperimentContext {
 
     /** Waits, at most five seconds, until what the platform does in the background after a start is done ({@link HostCpu}). */
     void awaitQuietHost() throws InterruptedException {
-        HostCpu.awaitQuiet(Duration.ofSeconds(5));
+        HostCpu.awaitQuiet(HostCpu.QUIET_FOR_MEASURING, Duration.ofSeconds(5));
     }
 
     public Experiment.Settings settings() {

@@ -1,5 +1,6 @@
 package dev.edgefaas.sandbox.microvm;
 
+import dev.edgefaas.host.HostCpu;
 import dev.edgefaas.host.InstanceRecord;
 import dev.edgefaas.host.Shutdown;
 import dev.edgefaas.host.StateDirectory;
@@ -138,6 +139,11 @@ final class StandbyVmms implements AutoCloseable {
             starting.incrementAndGet();
             ThreadFactories.startVirtual("standby-vmm", () -> {
                 try {
+                    // After the restore, the clone's first request still needs the CPU (TCG translates its code anew).
+                    HostCpu.awaitQuietForBackground();
+                    if (closed) {
+                        return;
+                    }
                     Standby started = starter.start();
                     ready.offerLast(started);
                     if (closed && ready.remove(started)) {
