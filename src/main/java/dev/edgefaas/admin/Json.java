@@ -32,7 +32,9 @@ final class Json {
                 .put("ready-timeout", Durations.format(manifest.readyTimeout()))
                 .put("queue-timeout", Durations.format(manifest.queueTimeout()))
                 .put("max-queue", manifest.maxQueue())
-                .put("network", manifest.network().key());
+                .put("network", manifest.network().key())
+                .put("snapshot", manifest.snapshot().key())
+                .put("snapshot-prime", manifest.snapshotPrime().key());
         ObjectNode env = node.putObject("env");
         manifest.env().forEach(env::put);
         return node;

@@ -1,5 +1,6 @@
 package dev.edgefaas.bench;
 
+import dev.edgefaas.http.KeepAliveConnection;
 import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;

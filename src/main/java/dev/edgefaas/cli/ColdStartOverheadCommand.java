@@ -1,11 +1,11 @@
 package dev.edgefaas.cli;
 
 import dev.edgefaas.bench.BenchPlatform;
-import dev.edgefaas.bench.KeepAliveConnection;
 import dev.edgefaas.dispatcher.Dispatcher;
 import dev.edgefaas.host.StateDirectory;
 import dev.edgefaas.host.network.AddressPool;
 import dev.edgefaas.host.network.NamespacePool;
+import dev.edgefaas.http.KeepAliveConnection;
 import dev.edgefaas.sandbox.ReferenceRun;
 import java.net.URI;
 import java.nio.file.Files;

@@ -22,6 +22,7 @@ import java.util.Map;
  * @param network      {@code isolated} (own network namespace, where the sandbox has them) or {@code host}
  * @param launch       command, args, port and readiness of an app not written for edgefaas; {@link LaunchSpec#CONTRACT} else
  * @param snapshot     whether instances may be restored from a snapshot instead of booted
+ * @param snapshotPrime the request a guest answers before it is saved, so that its clones do not each do that work
  */
 public record FunctionManifest(
         FunctionName name,
@@ -41,7 +42,8 @@ public record FunctionManifest(
         int maxQueue,
         Network network,
         LaunchSpec launch,
-        Snapshot snapshot) {
+        Snapshot snapshot,
+        SnapshotPrime snapshotPrime) {
 
     /**
      * Whether instances start from a snapshot of a booted one where the sandbox can restore one
@@ -53,6 +55,36 @@ public record FunctionManifest(
 
         public String key() {
             return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /**
+     * The request a booted guest is sent, once it is ready, before it is saved. What answering
+     * a first request sets up (under TCG most of all: the server's code paths run and touch their
+     * pages for the first time) is then in the snapshot, done once instead of in every clone.
+     * {@code OPTIONS *} by default: it asks about the server, not a resource, and Go's net/http
+     * answers it without calling the function's handler (Node.js hands it to the handler like
+     * any request). A path ({@code "/warm"}) sends a GET of it instead, for a function with a
+     * warm-up route of its own; {@code off} sends nothing.
+     *
+     * @param method        the request's method, "" for none
+     * @param requestTarget {@code *} or a path
+     */
+    public record SnapshotPrime(String method, String requestTarget) {
+        public static final SnapshotPrime OPTIONS = new SnapshotPrime("OPTIONS", "*");
+        public static final SnapshotPrime OFF = new SnapshotPrime("", "");
+
+        public static SnapshotPrime get(String path) {
+            return new SnapshotPrime("GET", path);
+        }
+
+        public boolean off() {
+            return method.isEmpty();
+        }
+
+        /** As the manifest says it: {@code options}, {@code off} or the path. */
+        public String key() {
+            return off() ? "off" : equals(OPTIONS) ? "options" : requestTarget;
         }
     }
 
@@ -108,6 +140,6 @@ public record FunctionManifest(
     public FunctionManifest withSandbox(String otherSandbox) {
         return new FunctionManifest(name, runtime, artifact, otherSandbox, keepalive, concurrency, singleUse,
                 minInstances, maxInstances, memoryMib, vcpus, env, readyTimeout, queueTimeout, maxQueue, network,
-                launch, snapshot);
+                launch, snapshot, snapshotPrime);
     }
 }

@@ -22,7 +22,7 @@ public final class ManifestParser {
     static final Set<String> KEYS = Set.of("name", "runtime", "artifact", "sandbox", "keepalive",
             "concurrency", "single-use", "min-instances", "max-instances", "memory-mib", "vcpus", "env",
             "ready-timeout", "queue-timeout", "max-queue", "network", "command", "args", "port", "readiness", "workdir",
-            "user", "image", "snapshot");
+            "user", "image", "snapshot", "snapshot-prime");
     /** A manifest is one JSON object: what follows it (a second object, a stray brace) is an error, not ignored. */
     private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     /**
@@ -76,7 +76,8 @@ public final class ManifestParser {
                 integer(root, "max-queue", ManifestDefaults.MAX_QUEUE, 0, 100_000),
                 network(root),
                 LaunchSpecParser.parse(root),
-                snapshot(root));
+                snapshot(root),
+                snapshotPrime(root));
     }
 
     /** The name a manifest file declares, if any; used when deploying a file. */
@@ -236,6 +237,23 @@ public final class ManifestParser {
         }
         throw new ManifestException("snapshot", "'" + value + "' is not a snapshot mode; use auto (restore where the"
                 + " sandbox can) or off (always boot)");
+    }
+
+    private static FunctionManifest.SnapshotPrime snapshotPrime(ObjectNode root) {
+        String value = text(root, "snapshot-prime", "options");
+        if (value.equals("options")) {
+            return FunctionManifest.SnapshotPrime.OPTIONS;
+        }
+        if (value.equals("off")) {
+            return FunctionManifest.SnapshotPrime.OFF;
+        }
+        // A request target goes on the request line as it is: a space or a control character would end or break it.
+        if (value.startsWith("/") && value.chars().allMatch(c -> c > ' ' && c < 0x7f)) {
+            return FunctionManifest.SnapshotPrime.get(value);
+        }
+        throw new ManifestException("snapshot-prime", "'" + value + "' is not a priming request; use options"
+                + " (OPTIONS *, the default), off (none) or a path to GET such as \"/warm\" (no spaces,"
+                + " percent-encode anything but visible ASCII)");
     }
 
     private static Map<String, String> env(ObjectNode root) {

@@ -83,6 +83,29 @@ class ManifestParserTest {
     }
 
     @Test
+    void snapshotPrimeIsOptionsAsteriskUnlessSaidOffOrAPathAndABrokenTargetIsRejected() throws IOException {
+        Files.writeString(directory.resolve("f.js"), "");
+        String manifest = "{\"runtime\": \"node\", \"artifact\": \"f.js\"%s}";
+
+        assertThat(parser.parse("f", manifest.formatted(""), directory).snapshotPrime())
+                .isEqualTo(new FunctionManifest.SnapshotPrime("OPTIONS", "*"));
+        assertThat(parser.parse("f", manifest.formatted(", \"snapshot-prime\": \"off\""), directory).snapshotPrime()
+                .off()).isTrue();
+        FunctionManifest.SnapshotPrime path = parser.parse("f",
+                manifest.formatted(", \"snapshot-prime\": \"/warm?full=1\""), directory).snapshotPrime();
+        assertThat(path).isEqualTo(new FunctionManifest.SnapshotPrime("GET", "/warm?full=1"));
+        assertThat(path.key()).isEqualTo("/warm?full=1");
+        for (String broken : new String[] {"warm", "/a b", "/a\\r\\nX: y", "OPTIONS *"}) {
+            assertThatThrownBy(() -> parser.parse("f", manifest.formatted(", \"snapshot-prime\": \"" + broken + "\""),
+                    directory))
+                    .as(broken)
+                    .isInstanceOf(ManifestException.class)
+                    .hasMessageContaining("use options").hasMessageContaining("a path to GET")
+                    .extracting(e -> ((ManifestException) e).field()).isEqualTo("snapshot-prime");
+        }
+    }
+
+    @Test
     void singleUseWithConcurrencyAboveOneIsRejected() throws IOException {
         Files.writeString(directory.resolve("f.js"), "");
 

@@ -1,6 +1,6 @@
 package dev.edgefaas.bench.experiment;
 
-import dev.edgefaas.bench.KeepAliveConnection;
+import dev.edgefaas.http.KeepAliveConnection;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,11 +1,11 @@
 package dev.edgefaas.bench.experiment;
 
 import dev.edgefaas.bench.BenchPlatform;
-import dev.edgefaas.bench.KeepAliveConnection;
 import dev.edgefaas.bench.ResultRow;
 import dev.edgefaas.dispatcher.InstanceView;
 import dev.edgefaas.function.Runtime;
 import dev.edgefaas.host.HostCpu;
+import dev.edgefaas.http.KeepAliveConnection;
 import dev.edgefaas.platform.SandboxCatalog;
 import dev.edgefaas.sandbox.SandboxBackend;
 import java.io.IOException;

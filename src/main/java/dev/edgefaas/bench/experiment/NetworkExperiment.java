@@ -1,7 +1,7 @@
 package dev.edgefaas.bench.experiment;
 
-import dev.edgefaas.bench.KeepAliveConnection;
 import dev.edgefaas.bench.LoadRun;
+import dev.edgefaas.http.KeepAliveConnection;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

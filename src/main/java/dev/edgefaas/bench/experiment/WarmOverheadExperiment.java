@@ -1,9 +1,9 @@
 package dev.edgefaas.bench.experiment;
 
-import dev.edgefaas.bench.KeepAliveConnection;
 import dev.edgefaas.bench.NginxProxy;
 import dev.edgefaas.bench.ResultRow;
 import dev.edgefaas.bench.WarmOverhead;
+import dev.edgefaas.http.KeepAliveConnection;
 import java.net.URI;
 import java.util.Map;
 

@@ -72,8 +72,8 @@ record MicrovmFunction(FunctionManifest manifest, Vmm vmm, GuestKernel kernel, G
     }
 
     /**
-     * Boots a guest with its RAM in the snapshot's file, waits until it is ready and has settled,
-     * and saves it; the guest is stopped after. Part of the first start's cold start ({@code snapshot}).
+     * Boots a guest with its RAM in the snapshot's file, waits until it is ready, has answered its
+     * priming request and has settled, and saves it; the guest is stopped after. Part of the first start's cold start ({@code snapshot}).
      */
     private void save(InstanceRequest request, GuestSnapshot into) throws IOException {
         InstanceRequest template = new InstanceRequest(request.instanceId(), request.callbackPort(), new Readiness(),
@@ -81,6 +81,7 @@ record MicrovmFunction(FunctionManifest manifest, Vmm vmm, GuestKernel kernel, G
                 request.log());
         MicrovmInstance booted = (MicrovmInstance) launch(template, Vmm.GuestMemory.saving(into.ram()));
         try {
+            SnapshotPriming.prime(booted.endpoint(), manifest.snapshotPrime(), into.version());
             booted.awaitSettled(MAX_SETTLE);
             into.saved(booted.saveSnapshot(vmm, into.state()));
         } catch (InterruptedException e) {

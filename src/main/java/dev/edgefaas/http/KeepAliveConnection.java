@@ -1,17 +1,17 @@
-package dev.edgefaas.bench;
+package dev.edgefaas.http;
 
-import dev.edgefaas.http.ChunkedInputStream;
-import dev.edgefaas.http.LineReader;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 
 /**
- * A minimal HTTP/1.1 client on one keep-alive connection, for measurements: it does the same
- * small, fixed work for every target, so differences between targets are the targets'.
+ * A minimal HTTP/1.1 client on one keep-alive connection, sending one fixed request again and
+ * again. For measurements, because it does the same small work for every target, so differences
+ * between targets are the targets'; and to send a guest its priming request before a snapshot.
  * Not thread-safe: one connection per client thread.
  */
 public final class KeepAliveConnection implements AutoCloseable {
@@ -24,24 +24,32 @@ public final class KeepAliveConnection implements AutoCloseable {
 
     /** Opens a connection to {@code target}'s host and port that will GET {@code target}'s path and query. */
     public KeepAliveConnection(URI target) throws IOException {
-        socket = new Socket();
-        socket.setTcpNoDelay(true);
-        socket.connect(new InetSocketAddress(target.getHost(), target.getPort()), 5_000);
-        socket.setSoTimeout(60_000);
-        in = new LineReader(socket.getInputStream(), 16 * 1024);
-        out = socket.getOutputStream();
-        String path = (target.getRawPath() == null || target.getRawPath().isEmpty() ? "/" : target.getRawPath())
-                + (target.getRawQuery() == null ? "" : "?" + target.getRawQuery());
-        request = ("GET " + path + " HTTP/1.1\r\nHost: " + target.getHost() + ":" + target.getPort() + "\r\n\r\n")
-                .getBytes(StandardCharsets.US_ASCII);
+        this(target, "GET", (target.getRawPath() == null || target.getRawPath().isEmpty() ? "/" : target.getRawPath())
+                + (target.getRawQuery() == null ? "" : "?" + target.getRawQuery()), Duration.ofSeconds(60));
     }
 
-    /** Sends one GET and reads the whole answer; returns its status code. */
+    /**
+     * Opens a connection to {@code server}'s host and port that will send {@code method} for
+     * {@code requestTarget} as it is ({@code *} included), waiting at most {@code patience} for
+     * each read.
+     */
+    public KeepAliveConnection(URI server, String method, String requestTarget, Duration patience) throws IOException {
+        socket = new Socket();
+        socket.setTcpNoDelay(true);
+        socket.connect(new InetSocketAddress(server.getHost(), server.getPort()), 5_000);
+        socket.setSoTimeout((int) patience.toMillis());
+        in = new LineReader(socket.getInputStream(), 16 * 1024);
+        out = socket.getOutputStream();
+        request = (method + " " + requestTarget + " HTTP/1.1\r\nHost: " + server.getHost() + ":" + server.getPort()
+                + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** Sends the request and reads the whole answer; returns its status code. */
     public int get() throws IOException {
         return exchange(null).status();
     }
 
-    /** Sends one GET, reads the whole answer, fails unless it is 200; returns {@code header}'s value or "". */
+    /** Sends the request, reads the whole answer, fails unless it is 200; returns {@code header}'s value or "". */
     public String getWithHeader(String header) throws IOException {
         Answer answer = exchange(header);
         if (answer.status() != 200) {
@@ -59,7 +67,7 @@ public final class KeepAliveConnection implements AutoCloseable {
     public record Answer(int status, String header, boolean connectionClose) {
     }
 
-    /** Sends one GET and reads the whole answer, whatever its status; {@code header}'s value is kept. */
+    /** Sends the request and reads the whole answer, whatever its status; {@code header}'s value is kept. */
     public Answer answer(String header) throws IOException {
         return exchange(header);
     }
