@@ -122,6 +122,7 @@ final class WarmOverheadCommand implements Callable<Integer> {
             perSecond.forEach((path, values) -> summary.append(String.format(" %s %.0f req/s (%.2f of direct)", path,
                     median(values), median(values) / direct)));
             System.out.println(summary);
+            System.out.println(perRoundShares(clientCount, perSecond));
         }
         boolean steady = true;
         if (!sustained.isZero()) {
@@ -161,6 +162,29 @@ final class WarmOverheadCommand implements Callable<Integer> {
 
     private Duration duration(String option, String text) {
         return DurationOptions.parse(spec, option, text);
+    }
+
+    /**
+     * Each path's share of direct within each round, and their median: the paths of a round ran
+     * one after another, so a round's shares cancel what the machine did between rounds (here,
+     * direct itself moved by 50% from one round to the next), which medians taken per path over
+     * all rounds do not.
+     */
+    private static String perRoundShares(int clientCount, Map<String, List<Double>> perSecond) {
+        List<Double> direct = perSecond.get(WarmOverhead.DIRECT);
+        StringBuilder line = new StringBuilder("clients " + clientCount + " share of direct per round:");
+        perSecond.forEach((path, values) -> {
+            if (path.equals(WarmOverhead.DIRECT)) {
+                return;
+            }
+            List<Double> shares = new ArrayList<>();
+            for (int round = 0; round < values.size(); round++) {
+                shares.add(values.get(round) / direct.get(round));
+            }
+            line.append(String.format(" %s %s (median %.2f)", path,
+                    String.join("/", shares.stream().map(share -> String.format("%.2f", share)).toList()), median(shares)));
+        });
+        return line.toString();
     }
 
     private static double median(List<Double> values) {
