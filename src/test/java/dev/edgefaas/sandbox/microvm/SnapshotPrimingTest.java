@@ -51,7 +51,7 @@ class SnapshotPrimingTest {
 
             server.setSoTimeout(200);
             CompletableFuture<Boolean> connected = CompletableFuture.supplyAsync(() -> {
-                try (Socket ignored = server.accept()) {
+                try (Socket _ = server.accept()) {
                     return true;
                 } catch (IOException e) {
                     return false;
