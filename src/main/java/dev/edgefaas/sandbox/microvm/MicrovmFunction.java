@@ -73,7 +73,8 @@ record MicrovmFunction(FunctionManifest manifest, Vmm vmm, GuestKernel kernel, G
 
     /**
      * Boots a guest with its RAM in the snapshot's file, waits until it is ready, has answered its
-     * priming request and has settled, and saves it; the guest is stopped after. Part of the first start's cold start ({@code snapshot}).
+     * priming request and has settled, and saves it; the guest is stopped after. Part of the first
+     * start's cold start ({@code snapshot}).
      */
     private void save(InstanceRequest request, GuestSnapshot into) throws IOException {
         InstanceRequest template = new InstanceRequest(request.instanceId(), request.callbackPort(), new Readiness(),
