@@ -46,9 +46,7 @@ public final class Reaper {
         for (Path orphan : state.orphanDirectories()) {
             StateDirectory.deleteTree(orphan);
         }
-        for (Path unfinished : state.unfinishedRecordWrites()) {
-            StateDirectory.deleteTree(unfinished);
-        }
+        state.removeUnfinishedRecordWrites();
         return reaped;
     }
 }

@@ -140,23 +140,30 @@ public final class StateDirectory implements AutoCloseable {
 
     /** Scratch directories with no record: their instance is gone. */
     List<Path> orphanDirectories() {
-        try (Stream<Path> files = Files.list(instances)) {
-            return files.filter(f -> f.toString().endsWith(".d"))
-                    .filter(d -> !Files.exists(d.resolveSibling(d.getFileName().toString().replaceAll("\\.d$", ".json"))))
-                    .toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + instances, e);
-        }
+        return instanceFiles(".d").stream()
+                .filter(d -> !Files.exists(d.resolveSibling(d.getFileName().toString().replaceAll("\\.d$", ".json"))))
+                .toList();
     }
 
     /**
-     * Records a crash left half-written: the platform was killed between writing a record's new
-     * text and moving it over the old one. A record is written before the resource it adds is
-     * created, so what such a file names was never made.
+     * Removes the records a crash left half-written: the platform was killed between writing a
+     * record's new text and moving it over the old one. A record is written before the resource
+     * it adds is created, so what such a file names was never made.
      */
-    List<Path> unfinishedRecordWrites() {
+    void removeUnfinishedRecordWrites() {
+        for (Path unfinished : instanceFiles(".json" + InstanceRecord.UNFINISHED_SUFFIX)) {
+            try {
+                Files.deleteIfExists(unfinished);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot delete " + unfinished, e);
+            }
+        }
+    }
+
+    /** What the instances directory holds whose name ends in {@code suffix}. */
+    private List<Path> instanceFiles(String suffix) {
         try (Stream<Path> files = Files.list(instances)) {
-            return files.filter(f -> f.toString().endsWith(".json" + InstanceRecord.UNFINISHED_SUFFIX)).toList();
+            return files.filter(f -> f.toString().endsWith(suffix)).toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + instances, e);
         }
