@@ -2,8 +2,9 @@ package dev.edgefaas.cli;
 
 import dev.edgefaas.bench.experiment.Experiment;
 import dev.edgefaas.bench.experiment.ExperimentCatalog;
-import picocli.CommandLine.Command;
+import dev.edgefaas.host.StateDirectory;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
 /** The {@code edgefaas} command line. */
 @Command(name = "edgefaas",
@@ -37,8 +38,8 @@ public final class Main implements Runnable {
         }
         // What the platform said, or why it could not be asked, is the user's message, not a stack trace.
         commandLine.setExecutionExceptionHandler((e, line, parseResult) -> {
-            if (e instanceof AdminClient.Unusable unusable) {
-                line.getErr().println("edgefaas " + line.getCommandName() + ": " + unusable.getMessage());
+            if (e instanceof AdminClient.Unusable || e instanceof StateDirectory.InUse) {
+                line.getErr().println("edgefaas " + line.getCommandName() + ": " + e.getMessage());
                 return 1;
             }
             throw e;

@@ -48,6 +48,14 @@ public final class StateDirectory implements AutoCloseable {
                 + readable.substring(Math.max(0, readable.length() - 100)));
     }
 
+    /** Another running edgefaas (a node or a bench) holds the state directory: its instances are not ours to reap. */
+    public static final class InUse extends IllegalStateException {
+        InUse(Path root) {
+            super("state directory " + root + " is in use by another running edgefaas: stop that one first"
+                    + " ('serve' can also be given a directory of its own with --state-dir)");
+        }
+    }
+
     /** The default location: {@code /run/edgefaas} for root, else a directory of the user's under /tmp. */
     public static Path defaultRoot() {
         boolean root = "root".equals(System.getProperty("user.name"));
@@ -57,7 +65,7 @@ public final class StateDirectory implements AutoCloseable {
     /**
      * Opens and locks {@code root}, creating it if needed.
      *
-     * @throws IllegalStateException if another running platform holds it
+     * @throws InUse if another running platform holds it
      */
     public static StateDirectory open(Path root) {
         try {
@@ -66,8 +74,7 @@ public final class StateDirectory implements AutoCloseable {
             FileLock lock = channel.tryLock();
             if (lock == null) {
                 channel.close();
-                throw new IllegalStateException("state directory " + root + " is in use by another running edgefaas;"
-                        + " stop it, or give this one its own with --state-dir");
+                throw new InUse(root);
             }
             StateDirectory state = new StateDirectory(root, channel, lock);
             deleteTree(state.inMemory);

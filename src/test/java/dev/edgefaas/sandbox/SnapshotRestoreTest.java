@@ -76,7 +76,7 @@ class SnapshotRestoreTest {
         // The snapshot was saved during that first start; a clone restored seconds later must not be behind.
         await().atMost(Duration.ofSeconds(30)).until(() -> platform.instances("first").isEmpty());
         assertThat(platform.get("/function/booted/").body()).isEqualTo("hello\n");
-        await().atMost(Duration.ofSeconds(30)).until(() -> !HostTraces.standbyVmms(platform.stateDirectory()).isEmpty());
+        await().atMost(Duration.ofSeconds(30)).until(() -> !HostTraces.waitingStandbyVmms(platform.stateDirectory()).isEmpty());
         Instant before = Instant.now().minusSeconds(1);
 
         HttpResponse<String> restored = platform.get("/function/first/");

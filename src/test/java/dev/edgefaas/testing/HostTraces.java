@@ -101,11 +101,22 @@ public final class HostTraces {
      * directory {@code stateDirectory}; a record has one once its VMM is started.
      */
     public static List<Long> standbyVmms(Path stateDirectory) {
+        return standbyVmms(stateDirectory, false);
+    }
+
+    /** The pids of the standby VMMs that listen for a state already: a restore now takes one of them. */
+    public static List<Long> waitingStandbyVmms(Path stateDirectory) {
+        return standbyVmms(stateDirectory, true);
+    }
+
+    private static List<Long> standbyVmms(Path stateDirectory, boolean onlyWaiting) {
         List<Long> pids = new ArrayList<>();
         try (Stream<Path> records = Files.list(stateDirectory.resolve("instances"))) {
             for (Path record : records.filter(p -> p.getFileName().toString().matches("vmm-[0-9a-f]+\\.json")).toList()) {
-                JsonNode pid = JSON.readTree(record.toFile()).get(InstanceStart.RECORD_PID);
-                if (pid != null) {
+                JsonNode fields = JSON.readTree(record.toFile());
+                JsonNode pid = fields.get(InstanceStart.RECORD_PID);
+                // StandbyVmms.RECORD_WAITING_SINCE, which is the microVM package's own.
+                if (pid != null && (!onlyWaiting || fields.has("waiting-since"))) {
                     pids.add(Long.parseLong(pid.asText()));
                 }
             }

@@ -24,6 +24,8 @@ public final class GuestNat {
      * gateway's in its ARP cache and keeps sending there.
      */
     public static final String GATEWAY_MAC = "02:ed:fa:a5:00:01";
+    /** The guest's own, for a VMM that is told one (Firecracker); every clone has it. */
+    public static final String GUEST_MAC = "02:ed:fa:a5:00:02";
 
     /** {@code ip -n NS -batch} commands that make the tap. */
     static List<String> tapCommands() {

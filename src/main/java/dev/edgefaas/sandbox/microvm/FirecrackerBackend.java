@@ -23,10 +23,10 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs each instance as a Linux microVM on Firecracker, with the same guest artifacts, tap
- * devices, cgroups and readiness as {@code qemu-microvm}. Needs the {@code firecracker} binary
- * and a KVM that runs guests; Firecracker boots only an uncompressed {@code vmlinux}, such as
- * the one {@code edgefaas kernel build} makes.
+ * Runs each instance as a Linux microVM on Firecracker, with the same guest artifacts, network,
+ * cgroups, readiness and snapshots as {@code qemu-microvm} (restored through Firecracker's
+ * snapshot API). Needs the {@code firecracker} binary and a KVM that runs guests; Firecracker
+ * boots only an uncompressed {@code vmlinux}, such as the one {@code edgefaas kernel build} makes.
  */
 public final class FirecrackerBackend extends VmBackend<Path> {
     public static final String NAME = "firecracker";
@@ -81,8 +81,9 @@ public final class FirecrackerBackend extends VmBackend<Path> {
     protected PreparedFunction prepareGuest(Path binary, FunctionManifest manifest) {
         GuestArtifacts.Prepared prepared = artifacts.prepare(manifest);
         requireVmlinux(prepared.kernel());
-        namespaces.warmUpTaps();
-        return function(manifest, new FirecrackerVmm(binary.toString(), version(binary)), prepared.kernel(),
+        boolean behindNat = behindNat(manifest);
+        warmUpNetwork(manifest, behindNat);
+        return function(manifest, new FirecrackerVmm(binary.toString(), version(binary), behindNat), prepared.kernel(),
                 prepared.image());
     }
 

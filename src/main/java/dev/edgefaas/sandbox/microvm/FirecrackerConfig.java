@@ -2,6 +2,8 @@ package dev.edgefaas.sandbox.microvm;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.edgefaas.host.network.GuestNat;
+import dev.edgefaas.host.network.InstanceNetwork;
 import dev.edgefaas.image.GuestKernels;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,8 +56,17 @@ record FirecrackerConfig(
                         bootArguments(launch)),
                 List.of(new Drive("rootfs", launch.image().rootDisk().toString(), false, true)),
                 new MachineConfiguration(launch.vcpus(), launch.memoryMib(), false),
-                List.of(new NetworkInterface("eth0", network.link().hostInterface(), network.link().instanceMac())),
+                List.of(networkInterface(network.link())),
                 new EntropyDevice());
+    }
+
+    /**
+     * A tap of the guest's own, with a MAC of its own; or, behind a namespace's NAT, the tap of
+     * the same name in every namespace and the same MAC, which clones of a snapshot share.
+     */
+    private static NetworkInterface networkInterface(InstanceNetwork link) {
+        return link.tap() ? new NetworkInterface("eth0", link.hostInterface(), link.instanceMac())
+                : new NetworkInterface("eth0", GuestNat.TAP, GuestNat.GUEST_MAC);
     }
 
     /**

@@ -84,7 +84,7 @@ record MicrovmFunction(FunctionManifest manifest, Vmm vmm, GuestKernel kernel, G
         try {
             SnapshotPriming.prime(booted.endpoint(), manifest.snapshotPrime(), into.version());
             booted.awaitSettled(MAX_SETTLE);
-            into.saved(booted.saveSnapshot(vmm, into.state()));
+            into.saved(booted.saveSnapshot(vmm, into.state(), into.ram()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while saving the snapshot", e);
@@ -162,6 +162,7 @@ record MicrovmFunction(FunctionManifest manifest, Vmm vmm, GuestKernel kernel, G
             standby = standby.withProcess(started.process(), started.output());
             record.put(InstanceStart.RECORD_PID, Long.toString(standby.process().pid()));
             vmm.awaitStandby(standby.scratch(), standby.process());
+            record.put(StandbyVmms.RECORD_WAITING_SINCE, Instant.now().toString());
             return standby;
         } catch (IOException | RuntimeException e) {
             try {
@@ -174,7 +175,7 @@ record MicrovmFunction(FunctionManifest manifest, Vmm vmm, GuestKernel kernel, G
     }
 
     private void restore(InstanceRequest request, Process process) throws IOException {
-        vmm.awaitRestore(request.scratch(), process, snapshot.saved().resumedAfter(Instant.now()));
+        vmm.awaitRestore(request.scratch(), process, snapshot.saved().resumedAfter(Instant.now()), snapshot.ram());
         request.phases().mark("restore");
     }
 

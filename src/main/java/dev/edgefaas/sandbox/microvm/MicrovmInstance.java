@@ -135,9 +135,9 @@ final class MicrovmInstance extends ProcessBackedInstance {
                 : process.toHandle().info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
     }
 
-    /** Saves the running guest to {@code state} through {@code vmm} (its RAM is in its memory file already). */
-    Vmm.SavedGuest saveSnapshot(Vmm vmm, Path state) throws IOException {
-        return vmm.saveSnapshot(scratch, process, state);
+    /** Saves the running guest to {@code state} and its RAM to {@code memory} (or leaves it there) through {@code vmm}. */
+    Vmm.SavedGuest saveSnapshot(Vmm vmm, Path state, Path memory) throws IOException {
+        return vmm.saveSnapshot(scratch, process, state, memory);
     }
 
     /** Stops the VMM, then removes its cgroup and network, each whatever the one before did. */

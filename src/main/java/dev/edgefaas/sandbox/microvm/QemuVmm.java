@@ -137,11 +137,11 @@ final class QemuVmm implements Vmm {
 
     /**
      * Stops the guest and migrates its devices' state to {@code state}; with {@code
-     * x-ignore-shared} its RAM, in the shared memory file, is not copied. QEMU quits after. The
-     * state must be one whose clocks a restore can set ({@link SnapshotClock}).
+     * x-ignore-shared} its RAM, in the shared memory file ({@code memory}), is not copied. QEMU
+     * quits after. The state must be one whose clocks a restore can set ({@link SnapshotClock}).
      */
     @Override
-    public SavedGuest saveSnapshot(Path scratch, Process process, Path state) throws IOException {
+    public SavedGuest saveSnapshot(Path scratch, Process process, Path state, Path memory) throws IOException {
         try (QmpSession qmp = QmpSession.open(scratch.resolve(QMP_SOCKET), QMP_TIMEOUT, process)) {
             ignoreSharedMemory(qmp);
             Instant stopped = Instant.now();
@@ -165,11 +165,12 @@ final class QemuVmm implements Vmm {
 
     /**
      * Feeds {@code state} to a QEMU waiting with {@code -incoming defer}, and runs the guest once
-     * it is loaded. The state goes over a socket QEMU listens on for it, written from here: no
-     * shell and {@code cat} to start, as {@code exec:} would.
+     * it is loaded; its RAM, {@code memory}, is on QEMU's command line already. The state goes
+     * over a socket QEMU listens on for it, written from here: no shell and {@code cat} to start,
+     * as {@code exec:} would.
      */
     @Override
-    public void awaitRestore(Path scratch, Process process, byte[] state) throws IOException {
+    public void awaitRestore(Path scratch, Process process, byte[] state, Path memory) throws IOException {
         Path incoming = scratch.resolve(INCOMING_SOCKET);
         try (QmpSession qmp = QmpSession.open(scratch.resolve(QMP_SOCKET), QMP_TIMEOUT, process)) {
             ignoreSharedMemory(qmp);

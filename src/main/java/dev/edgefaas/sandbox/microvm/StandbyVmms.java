@@ -13,10 +13,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
+import java.util.stream.Stream;
 
 /**
  * VMMs of one snapshot started ahead of need, each in a namespace and cgroup of its own and
@@ -30,8 +32,8 @@ import java.util.logging.Logger;
  */
 final class StandbyVmms implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(StandbyVmms.class.getName());
-    /** The files a standby VMM made in its scratch directory that its instance takes over. */
-    private static final String[] TAKEN_OVER = {"console.log", "qmp.sock"};
+    /** In a standby's record once its VMM listens for a state: since when it has been waiting. */
+    static final String RECORD_WAITING_SINCE = "waiting-since";
 
     /** Starts one standby VMM, returning once it is listening for its state. */
     @FunctionalInterface
@@ -62,14 +64,19 @@ final class StandbyVmms implements AutoCloseable {
         }
 
         /**
-         * Hands the console and QMP socket to an instance's {@code scratch} (a renamed socket
-         * still reaches its QEMU, a renamed log still receives its output), then forgets this
+         * Hands what the VMM made in its scratch directory (its console, its control socket:
+         * QEMU's QMP or Firecracker's API) to an instance's {@code scratch} (a renamed socket
+         * still reaches its VMM, a renamed log still receives its output), then forgets this
          * standby: its record and directory go. The process, cgroup and link are the instance's
          * from now on, and must be named in its record already.
          */
         void handTo(Path instanceScratch) throws IOException {
-            for (String file : TAKEN_OVER) {
-                Files.move(scratch.resolve(file), instanceScratch.resolve(file), StandardCopyOption.REPLACE_EXISTING);
+            List<Path> made;
+            try (Stream<Path> files = Files.list(scratch)) {
+                made = files.toList();
+            }
+            for (Path file : made) {
+                Files.move(file, instanceScratch.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
             }
             Shutdown.all(record::delete, () -> StateDirectory.deleteTree(scratch));
         }

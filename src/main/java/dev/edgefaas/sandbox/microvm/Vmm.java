@@ -55,9 +55,10 @@ interface Vmm {
 
     /**
      * Saves the running guest of {@code process} (booted with {@link GuestMemory#saving}) to
-     * {@code state}, its RAM staying in the memory file; the guest is stopped after.
+     * {@code state}, its RAM to {@code memory} (where it is already, for a VMM that booted it
+     * there); the guest is stopped after.
      */
-    default SavedGuest saveSnapshot(Path scratch, Process process, Path state) throws IOException {
+    default SavedGuest saveSnapshot(Path scratch, Process process, Path state, Path memory) throws IOException {
         throw new UnsupportedOperationException(sandbox() + " saves no snapshots");
     }
 
@@ -71,9 +72,10 @@ interface Vmm {
 
     /**
      * Feeds {@code state} (what {@link SavedGuest#resumedAfter} made) to the VMM of {@code process},
-     * started with {@link GuestMemory#restoring}, and waits until its guest runs.
+     * started with {@link GuestMemory#restoring}, its RAM {@code memory} mapped copy-on-write, and
+     * waits until its guest runs.
      */
-    default void awaitRestore(Path scratch, Process process, byte[] state) throws IOException {
+    default void awaitRestore(Path scratch, Process process, byte[] state, Path memory) throws IOException {
         throw new UnsupportedOperationException(sandbox() + " restores no snapshots");
     }
 
@@ -81,11 +83,12 @@ interface Vmm {
      * A saved guest's devices' state, read once when it was saved, with where its clocks are.
      *
      * @param stopped when the guest's clocks stopped
+     * @param clock   null where the VMM moves a restored guest's clocks on itself
      */
     record SavedGuest(Instant stopped, byte[] state, SnapshotClock clock) {
         /** The state for a clone restored now: its clocks moved on by the time since {@link #stopped}. */
         byte[] resumedAfter(Instant now) {
-            return clock.advanced(state, Duration.between(stopped, now));
+            return clock == null ? state : clock.advanced(state, Duration.between(stopped, now));
         }
     }
 

@@ -24,10 +24,6 @@ import org.junit.jupiter.api.Test;
 class FirecrackerConfigTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** A schema definition: its properties with their JSON types, and which are required. */
-    private record Definition(Map<String, String> properties, Set<String> required) {
-    }
-
     // From firecracker.yaml, definitions: FullVmConfiguration (the parts we use), BootSource,
     // Drive, MachineConfiguration, NetworkInterface, EntropyDevice.
     private static final Map<String, String> FULL_VM_CONFIGURATION = Map.of(
@@ -35,20 +31,20 @@ class FirecrackerConfigTest {
             "cpu-config", "object", "logger", "object", "machine-config", "object:MachineConfiguration",
             "metrics", "object", "mmds-config", "object", "network-interfaces", "array:NetworkInterface",
             "entropy", "object:EntropyDevice");
-    private static final Map<String, Definition> DEFINITIONS = Map.of(
-            "BootSource", new Definition(Map.of("boot_args", "string", "initrd_path", "string",
+    private static final Map<String, FirecrackerSchema> DEFINITIONS = Map.of(
+            "BootSource", new FirecrackerSchema(Map.of("boot_args", "string", "initrd_path", "string",
                     "kernel_image_path", "string"), Set.of("kernel_image_path")),
-            "Drive", new Definition(Map.of("drive_id", "string", "partuuid", "string", "is_root_device", "boolean",
+            "Drive", new FirecrackerSchema(Map.of("drive_id", "string", "partuuid", "string", "is_root_device", "boolean",
                     "cache_type", "string", "is_read_only", "boolean", "path_on_host", "string",
                     "rate_limiter", "object", "io_engine", "string", "socket", "string"),
                     Set.of("drive_id", "is_root_device")),
-            "MachineConfiguration", new Definition(Map.of("cpu_template", "string", "smt", "boolean",
+            "MachineConfiguration", new FirecrackerSchema(Map.of("cpu_template", "string", "smt", "boolean",
                     "mem_size_mib", "integer", "track_dirty_pages", "boolean", "vcpu_count", "integer",
                     "huge_pages", "string"), Set.of("mem_size_mib", "vcpu_count")),
-            "NetworkInterface", new Definition(Map.of("guest_mac", "string", "host_dev_name", "string",
+            "NetworkInterface", new FirecrackerSchema(Map.of("guest_mac", "string", "host_dev_name", "string",
                     "iface_id", "string", "mtu", "integer", "rx_rate_limiter", "object", "tx_rate_limiter", "object"),
                     Set.of("host_dev_name", "iface_id")),
-            "EntropyDevice", new Definition(Map.of("rate_limiter", "object"), Set.of()));
+            "EntropyDevice", new FirecrackerSchema(Map.of("rate_limiter", "object"), Set.of()));
 
     @Test
     void theGeneratedConfigurationMatchesFirecrackersSchema() {
@@ -104,33 +100,10 @@ class FirecrackerConfigTest {
     }
 
     private static void check(String definitionName, JsonNode value, String where, List<String> violations) {
-        Definition definition = DEFINITIONS.get(definitionName);
-        for (String required : definition.required()) {
-            if (!value.has(required)) {
-                violations.add(where + ": " + definitionName + " requires '" + required + "'");
-            }
-        }
-        value.fieldNames().forEachRemaining(name -> {
-            String type = definition.properties().get(name);
-            if (type == null) {
-                violations.add(where + ": " + definitionName + " has no property '" + name + "'");
-            } else if (!hasType(value.get(name), type)) {
-                violations.add(where + "." + name + ": not a " + type);
-            }
-        });
+        FirecrackerSchema.check(DEFINITIONS, definitionName, value, where, violations);
         if (value.has("vcpu_count") && (value.get("vcpu_count").asInt() < 1 || value.get("vcpu_count").asInt() > 32)) {
             violations.add(where + ".vcpu_count: outside 1..32");
         }
-    }
-
-    private static boolean hasType(JsonNode node, String type) {
-        return switch (type) {
-            case "string" -> node.isTextual();
-            case "boolean" -> node.isBoolean();
-            case "integer" -> node.isIntegralNumber();
-            case "object" -> node.isObject();
-            default -> false;
-        };
     }
 
     private static Vmm.MicrovmLaunch launch() {
