@@ -24,7 +24,11 @@ public final class GuestNat {
      * gateway's in its ARP cache and keeps sending there.
      */
     public static final String GATEWAY_MAC = "02:ed:fa:a5:00:01";
-    /** The guest's own, for a VMM that is told one (Firecracker); every clone has it. */
+    /**
+     * The guest's own, which its VMM gives it; every clone has it. The namespace knows it from
+     * the start (a permanent neighbour entry), so that a restored guest's first packet is the
+     * connection, not an ARP request it must answer first.
+     */
     public static final String GUEST_MAC = "02:ed:fa:a5:00:02";
 
     /** {@code ip -n NS -batch} commands that make the tap. */
@@ -33,7 +37,8 @@ public final class GuestNat {
                 "tuntap add " + TAP + " mode tap",
                 "link set " + TAP + " address " + GATEWAY_MAC,
                 "addr add " + GATEWAY + "/30 dev " + TAP,
-                "link set " + TAP + " up");
+                "link set " + TAP + " up",
+                "neigh replace " + GUEST + " lladdr " + GUEST_MAC + " dev " + TAP + " nud permanent");
     }
 
     /** The rules, for {@code iptables-restore} inside the namespace. */

@@ -111,6 +111,7 @@ record MicrovmFunction(FunctionManifest manifest, Vmm vmm, GuestKernel kernel, G
                     request.scratch(), group, namespaces, details(network, restore ? Start.RESTORED : Start.BOOTED, group),
                     vmm.exitReport()));
             if (restore) {
+                vmm.awaitStandby(request.scratch(), process);
                 restore(request, process);
             }
             return awaitReady(start);

@@ -101,8 +101,7 @@ final class QemuVmm implements Vmm {
                 "-drive", "id=root,file=" + launch.image().rootDisk() + ",format=raw,if=none,readonly=on",
                 "-device", virtio("blk") + ",drive=root",
                 "-netdev", netdev(network),
-                "-device", virtio("net") + ",netdev=net0" + (!guest.sharedAddress() && network.link() != null
-                        ? ",mac=" + network.link().instanceMac() : ""),
+                "-device", virtio("net") + ",netdev=net0" + mac(network),
                 "-qmp", "unix:" + launch.scratch().resolve(QMP_SOCKET) + ",server=on,wait=off"));
         return arguments;
     }
@@ -113,6 +112,14 @@ final class QemuVmm implements Vmm {
 
     private String virtio(String device) {
         return "virtio-" + device + (guest.microvm() ? "-device" : "-pci");
+    }
+
+    /** The guest's MAC: the one every guest behind a namespace's NAT has, else one of its own tap's; none in user mode. */
+    private String mac(GuestNetwork network) {
+        if (guest.sharedAddress()) {
+            return ",mac=" + GuestNat.GUEST_MAC;
+        }
+        return network.link() != null ? ",mac=" + network.link().instanceMac() : "";
     }
 
     private String netdev(GuestNetwork network) {
@@ -136,16 +143,18 @@ final class QemuVmm implements Vmm {
     }
 
     /**
-     * Stops the guest and migrates its devices' state to {@code state}; with {@code
-     * x-ignore-shared} its RAM, in the shared memory file ({@code memory}), is not copied. QEMU
-     * quits after. The state must be one whose clocks a restore can set ({@link SnapshotClock}).
+     * Migrates the guest's devices' state to {@code state}; with {@code x-ignore-shared} its RAM,
+     * in the shared memory file ({@code memory}), is not copied. The guest runs until the
+     * migration stops it to save the devices, so the state says it was running: a clone then
+     * runs as soon as it is loaded, with no {@code cont} to wait for. QEMU quits after. The state
+     * must be one whose clocks a restore can set ({@link SnapshotClock}); they stopped within the
+     * migration, a few milliseconds after the time taken here.
      */
     @Override
     public SavedGuest saveSnapshot(Path scratch, Process process, Path state, Path memory) throws IOException {
         try (QmpSession qmp = QmpSession.open(scratch.resolve(QMP_SOCKET), QMP_TIMEOUT, process)) {
             ignoreSharedMemory(qmp);
             Instant stopped = Instant.now();
-            qmp.execute("stop", null);
             qmp.execute("migrate", QmpSession.arguments().put("uri", "exec:cat > " + quoted(state)));
             awaitMigration(qmp, process, "saving");
             byte[] saved = Files.readAllBytes(state);
@@ -155,36 +164,39 @@ final class QemuVmm implements Vmm {
         }
     }
 
-    /** Waits for a QEMU started with {@code -incoming defer} to listen on QMP, and tells it to leave shared RAM alone. */
+    /**
+     * Waits for a QEMU started with {@code -incoming defer} to listen on QMP, tells it to leave
+     * shared RAM alone, and has it listen for the state on a socket in {@code scratch}: all a
+     * restore then does is write the state there ({@link #awaitRestore}).
+     */
     @Override
     public void awaitStandby(Path scratch, Process process) throws IOException {
         try (QmpSession qmp = QmpSession.open(scratch.resolve(QMP_SOCKET), QMP_TIMEOUT, process)) {
             ignoreSharedMemory(qmp);
+            // QEMU listens before it answers.
+            qmp.execute("migrate-incoming", QmpSession.arguments().put("uri", "unix:" + scratch.resolve(INCOMING_SOCKET)));
         }
     }
 
     /**
-     * Feeds {@code state} to a QEMU waiting with {@code -incoming defer}, and runs the guest once
-     * it is loaded; its RAM, {@code memory}, is on QEMU's command line already. The state goes
-     * over a socket QEMU listens on for it, written from here: no shell and {@code cat} to start,
-     * as {@code exec:} would.
+     * Feeds {@code state} to a QEMU {@linkplain #awaitStandby listening for it} (its RAM, {@code
+     * memory}, is on its command line already), written from here over a socket: no shell and
+     * {@code cat} to start, as {@code exec:} would, and no QMP. QEMU loads what it reads as it
+     * reads it and runs the guest once loaded, since the state says it was running; a state it
+     * cannot load ends it, with the reason on its standard error, which the readiness that
+     * follows reports. Returns once QEMU has read the whole state.
      */
     @Override
     public void awaitRestore(Path scratch, Process process, byte[] state, Path memory) throws IOException {
         Path incoming = scratch.resolve(INCOMING_SOCKET);
-        try (QmpSession qmp = QmpSession.open(scratch.resolve(QMP_SOCKET), QMP_TIMEOUT, process)) {
-            ignoreSharedMemory(qmp);
-            // QEMU listens before it answers, and loads what it reads as it reads it.
-            qmp.execute("migrate-incoming", QmpSession.arguments().put("uri", "unix:" + incoming));
-            try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(incoming))) {
-                ByteBuffer bytes = ByteBuffer.wrap(state);
-                while (bytes.hasRemaining()) {
-                    channel.write(bytes);
-                }
+        try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(incoming))) {
+            ByteBuffer bytes = ByteBuffer.wrap(state);
+            while (bytes.hasRemaining()) {
+                channel.write(bytes);
             }
-            awaitMigration(qmp, process, "restoring");
-            // The guest was saved stopped, so it is loaded paused.
-            qmp.execute("cont", null);
+        } catch (IOException e) {
+            throw new IOException("cannot feed the state to QEMU" + (process.isAlive() ? "" : " (it exited)") + ": "
+                    + e.getMessage(), e);
         } finally {
             Files.deleteIfExists(incoming);
         }
@@ -212,7 +224,7 @@ final class QemuVmm implements Vmm {
 
     private static void awaitMigration(QmpSession qmp, Process process, String what) throws IOException {
         long deadline = System.nanoTime() + QMP_TIMEOUT.toNanos();
-        // A restore takes about ten milliseconds: asked every millisecond, it is seen done at once.
+        // A save takes tens of milliseconds: asked every millisecond, it is seen done at once.
         while (true) {
             JsonNode migration = qmp.execute("query-migrate", null);
             String status = migration.path("status").asText();

@@ -72,8 +72,9 @@ interface Vmm {
 
     /**
      * Feeds {@code state} (what {@link SavedGuest#resumedAfter} made) to the VMM of {@code process},
-     * started with {@link GuestMemory#restoring}, its RAM {@code memory} mapped copy-on-write, and
-     * waits until its guest runs.
+     * started with {@link GuestMemory#restoring} and {@linkplain #awaitStandby standing by}, its RAM
+     * {@code memory} mapped copy-on-write; the guest runs once the VMM has loaded it, which its
+     * readiness tells.
      */
     default void awaitRestore(Path scratch, Process process, byte[] state, Path memory) throws IOException {
         throw new UnsupportedOperationException(sandbox() + " restores no snapshots");

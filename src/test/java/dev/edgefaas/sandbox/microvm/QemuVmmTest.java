@@ -63,7 +63,7 @@ class QemuVmmTest {
         List<String> arguments = vmm.command(launch(nat));
 
         assertThat(arguments.subList(0, 5)).containsExactly("ip", "netns", "exec", "ef1-n1", "qemu-system-x86_64");
-        assertThat(arguments).containsSequence("-M", "pc").contains("isa-debug-exit", "virtio-net-pci,netdev=net0")
+        assertThat(arguments).containsSequence("-M", "pc").contains("isa-debug-exit", "virtio-net-pci,netdev=net0,mac=" + GuestNat.GUEST_MAC)
                 .doesNotContain("-kernel", "-append");
         assertThat(vmm.probesReadiness()).isTrue();
         assertThat(vmm.exitReport()).isEqualTo(MicrovmInstance.ExitReport.DEBUG_EXIT);
