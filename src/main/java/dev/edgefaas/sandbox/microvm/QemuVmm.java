@@ -184,7 +184,7 @@ final class QemuVmm implements Vmm {
      * {@code cat} to start, as {@code exec:} would, and no QMP. QEMU loads what it reads as it
      * reads it and runs the guest once loaded, since the state says it was running; a state it
      * cannot load ends it, with the reason on its standard error, which the readiness that
-     * follows reports. Returns once QEMU has read the whole state.
+     * follows reports. Returns once the state is written; QEMU may still be loading its last part.
      */
     @Override
     public void awaitRestore(Path scratch, Process process, byte[] state, Path memory) throws IOException {
