@@ -101,13 +101,16 @@ final class FirecrackerVmm implements Vmm {
         FirecrackerApi.await(scratch.resolve(API_SOCKET), API_TIMEOUT, process);
     }
 
-    /** Loads {@code state} and {@code memory} into the waiting Firecracker, which runs the guest at once. */
+    /**
+     * Loads {@code state} and {@code memory} into the Firecracker {@linkplain #awaitStandby standing
+     * by}, which answers on its socket already and runs the guest at once.
+     */
     @Override
     public void awaitRestore(Path scratch, Process process, byte[] state, Path memory) throws IOException {
         Path clone = scratch.resolve(CLONE_STATE);
         Files.write(clone, state);
         try {
-            FirecrackerApi api = FirecrackerApi.await(scratch.resolve(API_SOCKET), API_TIMEOUT, process);
+            FirecrackerApi api = new FirecrackerApi(scratch.resolve(API_SOCKET));
             FirecrackerSnapshots.restore(api, clone, memory, FirecrackerSnapshots.Version.of(version));
         } finally {
             // Firecracker is done with the state file once the load returns.
