@@ -22,7 +22,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -192,17 +194,36 @@ public final class HeadlessChromium implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops the browser and every process it started. Its helpers (renderer, GPU, crashpad) outlive the main
+     * process by a moment and still write to the profile, which a test's {@code @TempDir} then fails to delete.
+     */
     @Override
     public void close() {
         page.abort();
+        List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
+        tree.add(process.toHandle());
         process.destroy();
         try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            for (ProcessHandle member : tree) {
+                awaitExit(member);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            process.destroyForcibly();
+            tree.forEach(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    private static void awaitExit(ProcessHandle member) throws InterruptedException {
+        try {
+            member.onExit().get(10, TimeUnit.SECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            member.destroyForcibly();
+            try {
+                member.onExit().get(10, TimeUnit.SECONDS);
+            } catch (TimeoutException | ExecutionException stuck) {
+                throw new IllegalStateException("chromium process " + member.pid() + " did not exit", stuck);
+            }
         }
     }
 
