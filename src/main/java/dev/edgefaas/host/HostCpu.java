@@ -8,7 +8,7 @@ import java.time.Duration;
 
 /**
  * The host's CPU time from {@code /proc/stat}, to wait for a quiet host. On an edge host of two
- * cores, a VMM started ahead for the next restore takes a CPU for tens of milliseconds, just when
+ * cores, a VMM started ahead for the next restore takes about 150 ms of CPU to start, just when
  * the clone that took the last one answers its first request (under TCG, translating its code
  * anew is CPU-bound), so it waits until the host is quiet first. A spare namespace does not wait:
  * it is cheaper, and in a burst of starts the next one needs it at once. The benchmarks wait
@@ -22,8 +22,11 @@ public final class HostCpu {
      * of two busy; idle guests and JVMs use a few percent.
      */
     public static final double QUIET_FOR_BACKGROUND = 0.33;
-    /** How long background work waits for a quiet host at most: on a host that is never quiet, it is done anyway. */
-    private static final Duration BACKGROUND_PATIENCE = Duration.ofSeconds(1);
+    /**
+     * How long background work waits for a quiet host at most: on a host that is never quiet, it
+     * is done anyway. Longer than a burst of ten restored clones takes to answer here (2-3 s).
+     */
+    private static final Duration BACKGROUND_PATIENCE = Duration.ofSeconds(5);
     /** Quiet enough to start a measurement: idle instances and the JVM only. */
     public static final double QUIET_FOR_MEASURING = 0.10;
 
@@ -49,7 +52,7 @@ public final class HostCpu {
         }
     }
 
-    /** Waits, at most a second, for a host quiet enough for background work ({@link #QUIET_FOR_BACKGROUND}). */
+    /** Waits, at most five seconds, for a host quiet enough for background work ({@link #QUIET_FOR_BACKGROUND}). */
     public static void awaitQuietForBackground() {
         try {
             awaitQuiet(QUIET_FOR_BACKGROUND, BACKGROUND_PATIENCE);

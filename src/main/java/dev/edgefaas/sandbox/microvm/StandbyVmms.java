@@ -16,6 +16,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
@@ -23,12 +24,12 @@ import java.util.stream.Stream;
 /**
  * VMMs of one snapshot started ahead of need, each in a namespace and cgroup of its own and
  * waiting idle ({@code -incoming defer}: no CPU, about 40 MiB) for a clone's state, so that a
- * restore does not wait for QEMU to start (about 60 ms of TCG set-up here). A restore takes one
+ * restore does not wait for QEMU to start (about 150 ms of CPU here). A restore takes one
  * ({@link #take}), whose cgroup becomes the instance's (moving a process between cgroups costs
  * about 15 ms here: the kernel waits for an RCU grace period per hierarchy), and fresh ones are
- * {@linkplain #fill started} once the restore is over. Each is recorded in the state directory
- * before its cgroup and process exist, like an instance, so the reaper of a later run kills what
- * a crashed one left.
+ * {@linkplain #fill started} once the restores are over and the host is quiet. Each is recorded
+ * in the state directory before its cgroup and process exist, like an instance, so the reaper of
+ * a later run kills what a crashed one left.
  */
 final class StandbyVmms implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(StandbyVmms.class.getName());
@@ -103,7 +104,7 @@ final class StandbyVmms implements AutoCloseable {
     private final int size;
     private final String version;
     private final LinkedBlockingDeque<Standby> ready = new LinkedBlockingDeque<>();
-    private final AtomicInteger starting = new AtomicInteger();
+    private final AtomicBoolean refilling = new AtomicBoolean();
     private final AtomicInteger restoring = new AtomicInteger();
     private volatile boolean closed;
 
@@ -140,28 +141,49 @@ final class StandbyVmms implements AutoCloseable {
         }
     }
 
-    /** Starts, in the background, as many VMMs as are missing, unless a restore is under way. */
+    /**
+     * Starts, in the background, the VMMs that are missing, one after another and each once the
+     * host is quiet: the clones of a burst answer their first requests after their restores are
+     * over, for seconds under TCG, and a VMM started then would take CPU from them. A restore
+     * that begins meanwhile stops the refill after the VMM being started; its end starts it again.
+     */
     void fill(Starter starter) {
-        while (!closed && restoring.get() == 0 && ready.size() + starting.get() < size) {
-            starting.incrementAndGet();
-            ThreadFactories.startVirtual("standby-vmm", () -> {
-                try {
-                    // After the restore, the clone's first request still needs the CPU (TCG translates its code anew).
+        if (!missing() || !refilling.compareAndSet(false, true)) {
+            return;
+        }
+        ThreadFactories.startVirtual("standby-vmm", () -> {
+            boolean failed = false;
+            try {
+                while (missing() && !failed) {
                     HostCpu.awaitQuietForBackground();
-                    if (closed) {
-                        return;
-                    }
-                    Standby started = starter.start();
-                    ready.offerLast(started);
-                    if (closed && ready.remove(started)) {
-                        started.discard();
-                    }
-                } catch (IOException | RuntimeException e) {
-                    LOG.warning(() -> "cannot start a standby VMM for " + version + ": " + e.getMessage());
-                } finally {
-                    starting.decrementAndGet();
+                    failed = missing() && !startOne(starter);
                 }
-            });
+            } finally {
+                refilling.set(false);
+            }
+            // A restore may have ended after the last check and before the flag was clear: its fill returned.
+            if (!failed) {
+                fill(starter);
+            }
+        });
+    }
+
+    private boolean missing() {
+        return !closed && restoring.get() == 0 && ready.size() < size;
+    }
+
+    /** Starts one VMM and puts it with the waiting ones; false, said in the log, if it cannot be started. */
+    private boolean startOne(Starter starter) {
+        try {
+            Standby started = starter.start();
+            ready.offerLast(started);
+            if (closed && ready.remove(started)) {
+                started.discard();
+            }
+            return true;
+        } catch (IOException | RuntimeException e) {
+            LOG.warning(() -> "cannot start a standby VMM for " + version + ": " + e.getMessage());
+            return false;
         }
     }
 

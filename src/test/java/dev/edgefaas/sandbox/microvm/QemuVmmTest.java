@@ -63,7 +63,7 @@ class QemuVmmTest {
         List<String> arguments = vmm.command(launch(nat));
 
         assertThat(arguments.subList(0, 5)).containsExactly("ip", "netns", "exec", "ef1-n1", "qemu-system-x86_64");
-        assertThat(arguments).containsSequence("-M", "pc").contains("isa-debug-exit", "virtio-net-pci,netdev=net0,mac=" + GuestNat.GUEST_MAC)
+        assertThat(arguments).containsSequence("-M", "pc").contains("isa-debug-exit", "virtio-net-pci,netdev=net0,mac=" + GuestNat.GUEST_MAC + ",romfile=")
                 .doesNotContain("-kernel", "-append");
         assertThat(vmm.probesReadiness()).isTrue();
         assertThat(vmm.exitReport()).isEqualTo(MicrovmInstance.ExitReport.DEBUG_EXIT);
@@ -78,6 +78,7 @@ class QemuVmmTest {
 
         assertThat(arguments).containsSequence("-M", "pc").containsSequence("-kernel", "/k/vmlinux")
                 .contains("virtio-blk-pci,drive=root").doesNotContain("-initrd");
+        assertThat(arguments).as("the NIC without its network boot ROM").anyMatch(a -> a.startsWith("virtio-net-pci,") && a.endsWith(",romfile="));
         assertThat(append(arguments)).startsWith("--rootfs=rofs --norandom --ip=eth0,10.231.0.2,255.255.255.252")
                 .contains("--env=HOST=0.0.0.0", "--env=PORT=8080").endsWith("/app/function.pie");
         assertThat(vmm.probesReadiness()).isFalse();
