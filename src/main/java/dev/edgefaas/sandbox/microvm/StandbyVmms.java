@@ -133,7 +133,7 @@ final class StandbyVmms implements AutoCloseable {
 
     /**
      * Notes a restore over; once none is under way, starts the VMMs that are missing. Not
-     * sooner: starting one takes a CPU for tens of milliseconds, which a burst of restores needs.
+     * sooner: starting one takes about 150 ms of CPU here, which a burst of restores needs.
      */
     void restored(Starter starter) {
         if (restoring.decrementAndGet() == 0) {
