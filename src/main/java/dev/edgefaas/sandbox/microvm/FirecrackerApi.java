@@ -39,27 +39,10 @@ final class FirecrackerApi {
      */
     static FirecrackerApi await(Path socket, Duration timeout, Process process) throws IOException {
         FirecrackerApi api = new FirecrackerApi(socket);
-        long deadline = System.nanoTime() + timeout.toNanos();
-        long pauseMillis = 1;
-        while (true) {
-            try {
-                api.get("/");
-                return api;
-            } catch (IOException notYet) {
-                if (!process.isAlive() || System.nanoTime() > deadline) {
-                    throw new IOException("Firecracker's API socket " + socket + " did not answer within "
-                            + timeout.toMillis() + " ms" + (process.isAlive() ? "" : " (Firecracker exited)") + ": "
-                            + notYet.getMessage(), notYet);
-                }
-            }
-            try {
-                Thread.sleep(pauseMillis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while waiting for Firecracker's API socket", e);
-            }
-            pauseMillis = Math.min(pauseMillis * 2, 10);
-        }
+        return new ControlSocket(socket, "Firecracker's API socket", "Firecracker").await(timeout, process, 10, deadline -> {
+            api.get("/");
+            return api;
+        });
     }
 
     /** {@code GET path}: the answer's JSON body. */

@@ -44,36 +44,20 @@ final class QmpSession implements AutoCloseable {
      * @throws IOException if QEMU did not listen in time or the greeting is not QMP's
      */
     static QmpSession open(Path socket, Duration timeout, Process qemu) throws IOException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        long pauseMillis = 1;
-        while (true) {
-            try {
-                SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket));
-                QmpSession session = new QmpSession(channel);
-                long left = Math.max(0, deadline - System.nanoTime());
-                CompletableFuture.runAsync(session::close, CompletableFuture.delayedExecutor(left, TimeUnit.NANOSECONDS));
-                qemu.onExit().thenRun(session::close);
-                JsonNode greeting = session.read();
-                if (!greeting.has("QMP")) {
-                    session.close();
-                    throw new IOException("QEMU's socket " + socket + " did not greet with QMP: " + greeting);
-                }
-                session.execute("qmp_capabilities", null);
-                return session;
-            } catch (IOException notYet) {
-                if (!qemu.isAlive() || System.nanoTime() > deadline) {
-                    throw new IOException("QEMU's QMP socket " + socket + " did not answer within " + timeout.toMillis()
-                            + " ms" + (qemu.isAlive() ? "" : " (QEMU exited)") + ": " + notYet.getMessage(), notYet);
-                }
+        return new ControlSocket(socket, "QEMU's QMP socket", "QEMU").await(timeout, qemu, 2, deadline -> {
+            SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket));
+            QmpSession session = new QmpSession(channel);
+            long left = Math.max(0, deadline - System.nanoTime());
+            CompletableFuture.runAsync(session::close, CompletableFuture.delayedExecutor(left, TimeUnit.NANOSECONDS));
+            qemu.onExit().thenRun(session::close);
+            JsonNode greeting = session.read();
+            if (!greeting.has("QMP")) {
+                session.close();
+                throw new IOException("QEMU's socket " + socket + " did not greet with QMP: " + greeting);
             }
-            try {
-                Thread.sleep(pauseMillis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while waiting for QEMU's QMP socket", e);
-            }
-            pauseMillis = Math.min(pauseMillis * 2, 2);
-        }
+            session.execute("qmp_capabilities", null);
+            return session;
+        });
     }
 
     /**
