@@ -165,7 +165,7 @@ final class QemuVmm implements Vmm {
             ignoreSharedMemory(qmp);
             Instant stopped = Instant.now();
             qmp.execute("migrate", QmpSession.arguments().put("uri", "exec:cat > " + quoted(state)));
-            awaitMigration(qmp, process, "saving");
+            awaitSaved(qmp, process);
             byte[] saved = Files.readAllBytes(state);
             SnapshotClock clock = SnapshotClock.locate(saved);
             quit(qmp);
@@ -231,7 +231,8 @@ final class QemuVmm implements Vmm {
         qmp.execute("migrate-set-capabilities", arguments);
     }
 
-    private static void awaitMigration(QmpSession qmp, Process process, String what) throws IOException {
+    /** Waits until the save QEMU was told to start is over; QEMU's reason if it failed. */
+    private static void awaitSaved(QmpSession qmp, Process process) throws IOException {
         long deadline = System.nanoTime() + QMP_TIMEOUT.toNanos();
         // A save takes tens of milliseconds: asked every millisecond, it is seen done at once.
         while (true) {
@@ -241,22 +242,18 @@ final class QemuVmm implements Vmm {
                 return;
             }
             if (status.equals("failed") || status.equals("cancelled")) {
-                throw new IOException(what + " " + status + ": " + migration.path("error-desc").asText("no reason given"));
+                throw new IOException("saving " + status + ": " + migration.path("error-desc").asText("no reason given"));
             }
-            pauseOrFail(process, deadline, 1, what);
-        }
-    }
-
-    private static void pauseOrFail(Process process, long deadline, long pauseMillis, String what) throws IOException {
-        if (!process.isAlive() || System.nanoTime() > deadline) {
-            throw new IOException(what + " did not finish within " + QMP_TIMEOUT.toMillis() + " ms"
-                    + (process.isAlive() ? "" : " (QEMU exited)"));
-        }
-        try {
-            Thread.sleep(pauseMillis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while " + what, e);
+            if (!process.isAlive() || System.nanoTime() > deadline) {
+                throw new IOException("saving did not finish within " + QMP_TIMEOUT.toMillis() + " ms"
+                        + (process.isAlive() ? "" : " (QEMU exited)"));
+            }
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while saving", e);
+            }
         }
     }
 
