@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.edgefaas.testing.Fixtures;
 import dev.edgefaas.testing.TestPlatform;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -84,7 +85,7 @@ class ForwardingTest {
 
     @Test
     void chunkedUploadsAndChunkedAnswersStreamThroughReframed() throws Exception {
-        Path script = Files.createTempFile("chunky-", ".js");
+        Path script = Fixtures.temporaryDirectory().resolve("chunky.js");
         Files.writeString(script, """
                 const http = require('http');
                 http.createServer((req, res) => {
@@ -119,7 +120,7 @@ class ForwardingTest {
 
     @Test
     void aChunkedAnswerReachesAnHttp10ClientUnchunkedAndEndsWithTheConnection() throws Exception {
-        Path script = Files.createTempFile("chunky10-", ".js");
+        Path script = Fixtures.temporaryDirectory().resolve("chunky10.js");
         Files.writeString(script, """
                 const http = require('http');
                 http.createServer((req, res) => {

@@ -6,16 +6,34 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Comparator;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 
 /** Small shell programs that misbehave in one precise way, written to a temporary directory. */
 public final class Fixtures {
+    /** Directories made here, removed when the test JVM exits: fixtures outlive the test that made them. */
+    private static final Set<Path> MADE = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(Fixtures::deleteMade, "fixtures-cleanup"));
+    }
+
     private Fixtures() {
+    }
+
+    /** A new empty directory under the system's temporary directory, removed when the JVM exits. */
+    public static Path temporaryDirectory() throws IOException {
+        Path directory = Files.createTempDirectory("edgefaas-fixture-");
+        MADE.add(directory);
+        return directory;
     }
 
     /** Writes an executable {@code #!/bin/sh} script with {@code body} and returns its path. */
     public static Path script(String name, String body) {
         try {
-            Path directory = Files.createTempDirectory("edgefaas-fixture-");
+            Path directory = temporaryDirectory();
             Path script = directory.resolve(name);
             Files.writeString(script, "#!/bin/sh\n" + body + "\n");
             Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -37,7 +55,7 @@ public final class Fixtures {
             if (in == null) {
                 throw new IllegalArgumentException("no fixture " + name);
             }
-            Path directory = Files.createTempDirectory("edgefaas-fixture-");
+            Path directory = temporaryDirectory();
             Path script = directory.resolve("index.js");
             Files.copy(in, script);
             return directory;
@@ -66,5 +84,15 @@ public final class Fixtures {
     /** The built Go binary of a sample, e.g. {@code hello}. */
     public static Path goSample(String name) {
         return SampleFunctions.functionsDirectory().resolve("go").resolve(name).resolve("function");
+    }
+
+    private static void deleteMade() {
+        for (Path directory : MADE) {
+            try (Stream<Path> tree = Files.walk(directory)) {
+                tree.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            } catch (IOException | UncheckedIOException e) {
+                // best effort at exit: a directory already gone, or one a sandbox still holds
+            }
+        }
     }
 }
