@@ -43,7 +43,7 @@ final class AsyncExchange implements ClientChannel.Exchange {
         blocking.execute(() -> {
             boolean close = false;
             try {
-                async.handle(new ClientRequest(head, body, client.peer()), response);
+                async.handle(new ClientRequest(head, body, client.peer().address()), response);
             } catch (ClientSideException e) {
                 // The body failed or the client went away: the connection answers 400, or is gone.
                 close = true;

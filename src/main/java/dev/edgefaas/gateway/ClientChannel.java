@@ -12,7 +12,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -63,7 +62,7 @@ final class ClientChannel extends ChannelInboundHandlerAdapter {
     private final PlatformMetrics metrics;
     private final Consumer<ClientChannel> onClose;
     private Channel channel;
-    private InetAddress peer;
+    private ClientPeer peer;
     private ChannelOutput output;
     private ByteBuf pending;
     private boolean inputEnded;
@@ -92,7 +91,7 @@ final class ClientChannel extends ChannelInboundHandlerAdapter {
         return channel;
     }
 
-    InetAddress peer() {
+    ClientPeer peer() {
         return peer;
     }
 
@@ -120,7 +119,7 @@ final class ClientChannel extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext context) {
         channel = context.channel();
-        peer = ((InetSocketAddress) channel.remoteAddress()).getAddress();
+        peer = ClientPeer.of(((InetSocketAddress) channel.remoteAddress()).getAddress());
         output = new ChannelOutput(channel);
     }
 

@@ -2,8 +2,6 @@ package dev.edgefaas.gateway;
 
 import dev.edgefaas.http.HeaderField;
 import dev.edgefaas.http.RequestHead;
-import java.net.Inet6Address;
-import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,9 +19,9 @@ final class ForwardedFields {
     private ForwardedFields() {
     }
 
-    static List<HeaderField> of(RequestHead head, InetAddress peer, TrustedProxies trustedProxies) {
+    static List<HeaderField> of(RequestHead head, ClientPeer peer, TrustedProxies trustedProxies) {
         HopByHopHeaders hopByHop = HopByHopHeaders.withConnectionOptions(head.connectionOptions());
-        boolean trusted = trustedProxies.trusts(peer);
+        boolean trusted = trustedProxies.trusts(peer.address());
         String host = head.host();
         List<HeaderField> fields = new ArrayList<>(head.fields().size() + 8);
         fields.add(new HeaderField("Host", host == null ? "edgefaas" : host));
@@ -44,13 +42,13 @@ final class ForwardedFields {
                 }
             }
         }
-        String client = peer.getHostAddress();
+        String client = peer.text();
         fields.add(new HeaderField("X-Forwarded-For", claims.forwardedFor == null ? client : claims.forwardedFor + ", " + client));
         if (claims.forwardedHost != null || host != null) {
             fields.add(new HeaderField("X-Forwarded-Host", claims.forwardedHost != null ? claims.forwardedHost : host));
         }
         fields.add(new HeaderField("X-Forwarded-Proto", claims.forwardedProto != null ? claims.forwardedProto : "http"));
-        String element = "for=" + node(peer) + (host == null ? "" : ";host=" + quoted(host)) + ";proto=http";
+        String element = "for=" + peer.forwardedNode() + (host == null ? "" : ";host=" + quoted(host)) + ";proto=http";
         fields.add(new HeaderField("Forwarded", claims.forwarded == null ? element : claims.forwarded + ", " + element));
         fields.add(new HeaderField("X-Real-IP", claims.realIp != null ? claims.realIp : client));
         // RFC 9110 section 7.6.3: an HTTP-to-HTTP gateway must add Via to inbound requests.
@@ -96,11 +94,6 @@ final class ForwardedFields {
             }
         }
         return false;
-    }
-
-    /** RFC 7239 section 6: an IPv6 node is bracketed and quoted. */
-    private static String node(InetAddress address) {
-        return address instanceof Inet6Address ? "\"[" + address.getHostAddress() + "]\"" : address.getHostAddress();
     }
 
     /** A host with a port (or anything but token chars) must be a quoted-string in Forwarded. */

@@ -3,6 +3,7 @@ package dev.edgefaas.gateway;
 import dev.edgefaas.http.ConnectionOptions;
 import dev.edgefaas.http.HeaderField;
 import java.io.IOException;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -46,14 +47,27 @@ record ResponseHead(int status, String reason, List<HeaderField> fields, Framing
             framing = Framing.UNTIL_CLOSE;
         }
         Set<String> options = ConnectionOptions.of(fields);
-        return new ResponseHead(status, reason, List.copyOf(fields), framing, contentLength, options,
+        // A view, not a copy: the reader's list is its own and is not touched again.
+        return new ResponseHead(status, reason, Collections.unmodifiableList(fields), framing, contentLength, options,
                 options.contains("close") || framing == Framing.UNTIL_CLOSE);
     }
 
     private static long parseLength(String value) throws IOException {
-        if (value.isEmpty() || value.length() > 18 || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            throw new IOException("the instance's answer has a Content-Length that is not a length: " + value);
+        if (value.isEmpty() || value.length() > 18) {
+            throw notALength(value);
         }
-        return Long.parseLong(value);
+        long length = 0;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < '0' || c > '9') {
+                throw notALength(value);
+            }
+            length = length * 10 + (c - '0');
+        }
+        return length;
+    }
+
+    private static IOException notALength(String value) {
+        return new IOException("the instance's answer has a Content-Length that is not a length: " + value);
     }
 }
