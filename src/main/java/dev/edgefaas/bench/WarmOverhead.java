@@ -1,6 +1,5 @@
 package dev.edgefaas.bench;
 
-import dev.edgefaas.http.KeepAliveConnection;
 import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;
@@ -11,17 +10,29 @@ import org.HdrHistogram.Histogram;
 
 /**
  * The paper's warm-request overhead: the same warm instance asked directly, through the gateway
- * and, where nginx is installed, through nginx as a reference proxy, by the same client, requests
- * interleaved so that every path sees the same machine state.
+ * and, where nginx is installed, through nginx as a reference proxy, by the same client in a
+ * process of its own ({@link LatencyClient}), requests interleaved so that every path sees the
+ * same machine state.
  */
 public final class WarmOverhead {
     public static final String EXPERIMENT = "warm-overhead";
     public static final String DIRECT = "direct";
     public static final String GATEWAY = "gateway";
     public static final String NGINX = "nginx";
+    /** The warm-up goes on in batches of this many rounds until the compilers are quiet. */
+    private static final int QUIET_BATCH = 1_000;
+    /** Quiet: the compilers worked for less than this share of a batch's wall time. */
+    private static final double QUIET_SHARE = 0.02;
+    /** At most this many times the asked warm-up: a JIT that never settles is reported, not waited for. */
+    private static final int MAX_WARMUP_FACTOR = 10;
 
-    /** Latencies of each path at one client, in nanoseconds, {@link #DIRECT} first. */
-    public record Latency(Map<String, Histogram> byPath) {
+    /**
+     * Latencies of each path at one client, in nanoseconds, {@link #DIRECT} first.
+     *
+     * @param warmupRounds unrecorded rounds before them: the asked warm-up and what the JIT needed beyond it
+     * @param jitQuiet     whether the compilers were quiet when the recorded rounds began
+     */
+    public record Latency(Map<String, Histogram> byPath, int warmupRounds, boolean jitQuiet) {
         public Histogram of(String path) {
             return byPath.get(path);
         }
@@ -50,45 +61,33 @@ public final class WarmOverhead {
     }
 
     /**
-     * {@code requests} rounds of one request on each path, after {@code warmup} unrecorded rounds.
+     * {@code requests} rounds of one request on each path, after at least {@code warmup}
+     * unrecorded rounds and then as many more as the JIT compilers need to fall quiet (up to
+     * {@link #MAX_WARMUP_FACTOR} times {@code warmup}).
      *
      * @param paths by name, {@link #DIRECT} among them
      */
     public static Latency latency(Map<String, URI> paths, int requests, int warmup) throws IOException {
         List<String> names = List.copyOf(paths.keySet());
-        Map<String, Histogram> byPath = new LinkedHashMap<>();
-        List<KeepAliveConnection> connections = new ArrayList<>();
-        try {
-            for (String name : names) {
-                byPath.put(name, new Histogram(60_000_000_000L, 3));
-                connections.add(new KeepAliveConnection(paths.get(name)));
+        try (LatencyClientProcess client = LatencyClientProcess.start(List.copyOf(paths.values()))) {
+            client.rounds(warmup);
+            int warmed = warmup;
+            boolean quiet = !JitActivity.measurable();
+            while (!quiet && warmed < warmup * MAX_WARMUP_FACTOR) {
+                long compiledBefore = JitActivity.compiledMillis();
+                long startNanos = System.nanoTime();
+                client.rounds(QUIET_BATCH);
+                warmed += QUIET_BATCH;
+                double elapsedMillis = (System.nanoTime() - startNanos) / 1e6;
+                quiet = JitActivity.compiledMillis() - compiledBefore < QUIET_SHARE * elapsedMillis;
             }
-            for (int i = 0; i < warmup + requests; i++) {
-                // Rotate which goes first, so no path always follows another's cache effects.
-                for (int k = 0; k < names.size(); k++) {
-                    int which = (i + k) % names.size();
-                    long nanos = time(connections.get(which));
-                    if (i >= warmup) {
-                        byPath.get(names.get(which)).recordValue(nanos);
-                    }
-                }
+            List<Histogram> histograms = client.measure(requests);
+            Map<String, Histogram> byPath = new LinkedHashMap<>();
+            for (int k = 0; k < names.size(); k++) {
+                byPath.put(names.get(k), histograms.get(k));
             }
-        } finally {
-            for (KeepAliveConnection connection : connections) {
-                connection.close();
-            }
+            return new Latency(byPath, warmed, quiet);
         }
-        return new Latency(byPath);
-    }
-
-    private static long time(KeepAliveConnection connection) throws IOException {
-        long start = System.nanoTime();
-        int status = connection.get();
-        long nanos = System.nanoTime() - start;
-        if (status != 200) {
-            throw new IOException("warm request answered " + status);
-        }
-        return nanos;
     }
 
     /** A closed-loop load run: the in-process client or an external generator. */

@@ -38,7 +38,7 @@ final class WarmOverheadCommand implements Callable<Integer> {
     String sandbox;
     @Option(names = "--requests", defaultValue = "5000", description = "Measured rounds at one client, one request per path each (default: ${DEFAULT-VALUE}).")
     int requests;
-    @Option(names = "--warmup", defaultValue = "20000", description = "Unrecorded rounds first, so the JIT has compiled the gateway's path (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", defaultValue = "20000", description = "Unrecorded rounds first, so the JIT has compiled the gateway's path; more follow, up to 10 times as many, until the JIT compilers are quiet (default: ${DEFAULT-VALUE}).")
     int warmup;
     @Option(names = "--clients", defaultValue = "1,8,64,256", split = ",", description = "Clients of the throughput runs (default: ${DEFAULT-VALUE}).")
     List<Integer> clients;
@@ -83,6 +83,8 @@ final class WarmOverheadCommand implements Callable<Integer> {
         System.err.printf("warm-overhead: %s instance at %s; paths %s; %d interleaved rounds at 1 client%n",
                 sandbox, instance, paths.keySet(), requests);
         WarmOverhead.Latency latency = WarmOverhead.latency(paths, requests, warmup);
+        System.err.printf("warm-overhead: %d rounds of warm-up first, %s%n", latency.warmupRounds(), latency.jitQuiet()
+                ? "until the JIT compilers were quiet" : "and the JIT compilers were still busy: figures may be high");
         for (String path : paths.keySet()) {
             print(path, latency.of(path));
         }
