@@ -70,7 +70,7 @@ final class ServeCommand implements Callable<Integer> {
     String networkPool;
     @Option(names = "--spare-namespaces", defaultValue = "4", paramLabel = "N",
             description = {"Network namespaces (and taps) kept ready ahead of cold starts, and VMMs started ahead",
-                "per snapshotted function version, about 40 MiB each (default: ${DEFAULT-VALUE}; 0: none)."})
+                "per snapshotted function version, 14-29 MiB each (default: ${DEFAULT-VALUE}; 0: none)."})
     int spareNamespaces;
     @Option(names = "--shutdown-grace", defaultValue = "10s", paramLabel = "DURATION",
             description = "How long requests in flight may take to finish on shutdown (default: ${DEFAULT-VALUE}).")
