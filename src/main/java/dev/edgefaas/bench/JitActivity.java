@@ -7,8 +7,8 @@ import java.lang.management.ManagementFactory;
  * How busy this JVM's JIT compilers are. The gateway runs in the bench's JVM: while C2 still
  * compiles, it takes one of this machine's two cores from the paths being compared and the
  * gateway runs code not yet optimized, so a warm-up is over only once the compilers are quiet.
- * In {@code bench warm-overhead} at one client, a fixed warm-up of 20,000 rounds still had the
- * C2 thread busy for 0.6 of the 5 s measured after it (perf sched).
+ * In {@code bench warm-overhead} at one client, after a fixed warm-up of 20,000 rounds the C2
+ * thread still ran for 0.63 s of the next 5 s (perf sched), while the rounds were recorded.
  */
 final class JitActivity {
     private static final CompilationMXBean COMPILER = ManagementFactory.getCompilationMXBean();

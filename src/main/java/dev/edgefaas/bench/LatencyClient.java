@@ -9,8 +9,10 @@ import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.zip.DataFormatException;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -29,9 +31,10 @@ public final class LatencyClient {
 
     public static void main(String[] args) throws IOException {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.US_ASCII);
+        List<URI> targets = Arrays.stream(args).map(URI::create).toList();
         List<KeepAliveConnection> connections = new ArrayList<>();
-        for (String target : args) {
-            connections.add(new KeepAliveConnection(URI.create(target)));
+        for (URI target : targets) {
+            connections.add(new KeepAliveConnection(target));
         }
         BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
         int round = 0;
@@ -39,14 +42,14 @@ public final class LatencyClient {
             String[] command = line.split(" ");
             int count = Integer.parseInt(command[1]);
             if (command[0].equals("rounds")) {
-                rounds(connections, round, count, null);
+                rounds(targets, connections, round, count, null);
                 out.println("done");
             } else {
                 List<Histogram> histograms = new ArrayList<>();
                 for (int k = 0; k < connections.size(); k++) {
                     histograms.add(new Histogram(60_000_000_000L, 3));
                 }
-                rounds(connections, round, count, histograms);
+                rounds(targets, connections, round, count, histograms);
                 for (Histogram histogram : histograms) {
                     out.println(encode(histogram));
                 }
@@ -58,8 +61,8 @@ public final class LatencyClient {
         }
     }
 
-    private static void rounds(List<KeepAliveConnection> connections, int firstRound, int count, List<Histogram> into)
-            throws IOException {
+    private static void rounds(List<URI> targets, List<KeepAliveConnection> connections, int firstRound, int count,
+                               List<Histogram> into) throws IOException {
         int paths = connections.size();
         for (int i = firstRound; i < firstRound + count; i++) {
             for (int k = 0; k < paths; k++) {
@@ -68,7 +71,7 @@ public final class LatencyClient {
                 int status = connections.get(which).get();
                 long nanos = System.nanoTime() - start;
                 if (status != 200) {
-                    throw new IOException("warm request to " + which + " answered " + status);
+                    throw new IOException("the warm request to " + targets.get(which) + " answered " + status);
                 }
                 if (into != null) {
                     into.get(which).recordValue(nanos);
@@ -80,13 +83,13 @@ public final class LatencyClient {
     static String encode(Histogram histogram) {
         ByteBuffer buffer = ByteBuffer.allocate(histogram.getNeededByteBufferCapacity());
         int length = histogram.encodeIntoCompressedByteBuffer(buffer);
-        return Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(buffer.array(), length));
+        return Base64.getEncoder().encodeToString(Arrays.copyOf(buffer.array(), length));
     }
 
     static Histogram decode(String line) throws IOException {
         try {
             return Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(Base64.getDecoder().decode(line)), 0);
-        } catch (java.util.zip.DataFormatException | IllegalArgumentException e) {
+        } catch (DataFormatException | IllegalArgumentException e) {
             throw new IOException("the latency client answered no histogram: " + line, e);
         }
     }

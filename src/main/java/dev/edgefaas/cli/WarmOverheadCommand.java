@@ -84,7 +84,7 @@ final class WarmOverheadCommand implements Callable<Integer> {
                 sandbox, instance, paths.keySet(), requests);
         WarmOverhead.Latency latency = WarmOverhead.latency(paths, requests, warmup);
         System.err.printf("warm-overhead: %d rounds of warm-up first, %s%n", latency.warmupRounds(), latency.jitQuiet()
-                ? "until the JIT compilers were quiet" : "and the JIT compilers were still busy: figures may be high");
+                ? "until the JIT compilers were quiet" : "and the JIT compilers were not seen quiet: figures may be high");
         for (String path : paths.keySet()) {
             print(path, latency.of(path));
         }
