@@ -65,7 +65,9 @@ public final class GatewayServer implements AutoCloseable {
     public static GatewayServer start(Listeners listeners, TrustedProxies trustedProxies, Dispatcher dispatcher,
                                       ReadinessCallbacks callbacks, HttpService adminApi, DirectHandler adminErrors,
                                       PlatformMetrics metrics, Optional<Tls> adminTls, AsyncInvocations async) {
-        EventLoopGroup loops = EventLoops.create(new DefaultThreadFactory("edgefaas-loop", true));
+        // "gw-loop-1-2": short, because Linux keeps 15 characters of a thread's name, and top, perf
+        // and /proc showed every loop of "edgefaas-loop-1-N" as "edgefaas-loop-1".
+        EventLoopGroup loops = EventLoops.create(new DefaultThreadFactory("gw-loop", true));
         ExecutorService waiters = ThreadFactories.virtualPerTask("edgefaas-invocation-wait");
         InstanceLinks links = new InstanceLinks(loops, INSTANCE_EXCHANGE_TIMEOUT);
         // Requests waiting on a stopped instance's connections fail now, not at the timeout.
