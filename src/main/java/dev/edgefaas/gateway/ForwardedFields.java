@@ -42,6 +42,20 @@ final class ForwardedFields {
                 }
             }
         }
+        List<HeaderField> identity = claims.none() ? peer.keptIdentity(host) : null;
+        if (identity == null) {
+            identity = identity(peer, host, claims);
+            if (claims.none()) {
+                peer.keepIdentity(host, identity);
+            }
+        }
+        fields.addAll(identity);
+        return fields;
+    }
+
+    /** The fields that say who the client is, and Via: the gateway's own, after a trusted proxy's claims. */
+    private static List<HeaderField> identity(ClientPeer peer, String host, Claims claims) {
+        List<HeaderField> fields = new ArrayList<>(6);
         String client = peer.text();
         fields.add(new HeaderField("X-Forwarded-For", claims.forwardedFor == null ? client : claims.forwardedFor + ", " + client));
         if (claims.forwardedHost != null || host != null) {
@@ -53,7 +67,7 @@ final class ForwardedFields {
         fields.add(new HeaderField("X-Real-IP", claims.realIp != null ? claims.realIp : client));
         // RFC 9110 section 7.6.3: an HTTP-to-HTTP gateway must add Via to inbound requests.
         fields.add(new HeaderField("Via", VIA));
-        return fields;
+        return List.copyOf(fields);
     }
 
     /** The client-identifying fields of one request, kept only from a trusted proxy. */
@@ -80,6 +94,12 @@ final class ForwardedFields {
                 return false;
             }
             return true;
+        }
+
+        /** Whether the request carried no claims to keep: the identifying fields are then the gateway's alone. */
+        boolean none() {
+            return forwardedFor == null && forwardedHost == null && forwardedProto == null && forwarded == null
+                    && realIp == null;
         }
 
         private static String join(String earlier, String value) {

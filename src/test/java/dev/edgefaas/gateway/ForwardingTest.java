@@ -16,6 +16,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -70,6 +72,28 @@ class ForwardingTest {
         assertThat(headers.has("Keep-Alive")).isFalse();
         assertThat(headers.has("Te")).isFalse();
         assertThat(headers.path("X-Forwarded-Host").get(0).asText()).isEqualTo("gateway");
+    }
+
+    @Test
+    void eachRequestOfAKeepAliveConnectionIsForwardedWithItsOwnHost() throws IOException {
+        // The identifying fields are kept per connection for the last host: a change of host must show.
+        List<JsonNode> seen = new ArrayList<>();
+        try (RawHttpClient client = RawHttpClient.connect(platform.platform().port())) {
+            for (String host : List.of("a.example", "a.example", "b.example:8080", "a.example")) {
+                client.write("GET /function/echo/?echo=1 HTTP/1.1\r\nHost: " + host + "\r\n\r\n");
+                seen.add(JSON.readTree(client.next().bodyText()).path("headers"));
+            }
+        }
+
+        assertThat(seen).extracting(headers -> headers.path("X-Forwarded-Host").get(0).asText())
+                .containsExactly("a.example", "a.example", "b.example:8080", "a.example");
+        assertThat(seen).extracting(headers -> headers.path("Forwarded").get(0).asText())
+                .containsExactly("for=127.0.0.1;host=a.example;proto=http", "for=127.0.0.1;host=a.example;proto=http",
+                        "for=127.0.0.1;host=\"b.example:8080\";proto=http", "for=127.0.0.1;host=a.example;proto=http");
+        assertThat(seen).allSatisfy(headers -> {
+            assertThat(headers.path("X-Forwarded-For").get(0).asText()).isEqualTo("127.0.0.1");
+            assertThat(headers.path("Via").size()).isEqualTo(1);
+        });
     }
 
     @Test
