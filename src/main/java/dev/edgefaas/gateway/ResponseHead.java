@@ -1,6 +1,7 @@
 package dev.edgefaas.gateway;
 
 import dev.edgefaas.http.ConnectionOptions;
+import dev.edgefaas.http.FieldSyntax;
 import dev.edgefaas.http.HeaderField;
 import java.io.IOException;
 import java.util.Collections;
@@ -53,21 +54,10 @@ record ResponseHead(int status, String reason, List<HeaderField> fields, Framing
     }
 
     private static long parseLength(String value) throws IOException {
-        if (value.isEmpty() || value.length() > 18) {
-            throw notALength(value);
-        }
-        long length = 0;
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c < '0' || c > '9') {
-                throw notALength(value);
-            }
-            length = length * 10 + (c - '0');
+        long length = FieldSyntax.contentLength(value);
+        if (length < 0) {
+            throw new IOException("the instance's answer has a Content-Length that is not a length: " + value);
         }
         return length;
-    }
-
-    private static IOException notALength(String value) {
-        return new IOException("the instance's answer has a Content-Length that is not a length: " + value);
     }
 }

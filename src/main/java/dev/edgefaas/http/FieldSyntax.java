@@ -100,4 +100,23 @@ public final class FieldSyntax {
         }
         return out.toString();
     }
+
+    /**
+     * A Content-Length value as {@code 1*DIGIT}: no sign, no list (RFC 9112 section 6.3 item 5),
+     * at most 18 digits so it cannot overflow; -1 if it is not one. Requests and answers alike.
+     */
+    public static long contentLength(String value) {
+        if (value.isEmpty() || value.length() > 18) {
+            return -1;
+        }
+        long length = 0;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            length = length * 10 + (c - '0');
+        }
+        return length;
+    }
 }

@@ -129,20 +129,11 @@ public final class RequestHeadReader {
                 options, persistent, expectContinue && !line.http10() && framing != BodyFraming.NONE);
     }
 
-    /** {@code 1*DIGIT}: no sign, no list (RFC 9112 section 6.3 item 5), no overflow. */
     private static long parseContentLength(String value) throws HttpFramingException {
-        if (value.isEmpty() || value.length() > 18) {
+        long length = FieldSyntax.contentLength(value);
+        if (length < 0) {
             throw new HttpFramingException(400, "the request's Content-Length is not a length: '"
                     + FieldSyntax.printable(value) + "'");
-        }
-        long length = 0;
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c < '0' || c > '9') {
-                throw new HttpFramingException(400, "the request's Content-Length is not a length: '"
-                        + FieldSyntax.printable(value) + "'");
-            }
-            length = length * 10 + (c - '0');
         }
         return length;
     }
