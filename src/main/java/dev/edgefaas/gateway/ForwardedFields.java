@@ -42,10 +42,11 @@ final class ForwardedFields {
                 }
             }
         }
-        List<HeaderField> identity = claims.none() ? peer.keptIdentity(host) : null;
+        boolean gatewaysOwn = claims.none();
+        List<HeaderField> identity = gatewaysOwn ? peer.keptIdentity(host) : null;
         if (identity == null) {
             identity = identity(peer, host, claims);
-            if (claims.none()) {
+            if (gatewaysOwn) {
                 peer.keepIdentity(host, identity);
             }
         }

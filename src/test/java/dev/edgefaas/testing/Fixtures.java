@@ -1,15 +1,14 @@
 package dev.edgefaas.testing;
 
+import dev.edgefaas.host.StateDirectory;
 import dev.edgefaas.platform.SampleFunctions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Comparator;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Stream;
 
 /** Small shell programs that misbehave in one precise way, written to a temporary directory. */
 public final class Fixtures {
@@ -88,10 +87,10 @@ public final class Fixtures {
 
     private static void deleteMade() {
         for (Path directory : MADE) {
-            try (Stream<Path> tree = Files.walk(directory)) {
-                tree.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-            } catch (IOException | UncheckedIOException e) {
-                // best effort at exit: a directory already gone, or one a sandbox still holds
+            try {
+                StateDirectory.deleteTree(directory);
+            } catch (UncheckedIOException e) {
+                // best effort at exit: a directory a sandbox still holds
             }
         }
     }
