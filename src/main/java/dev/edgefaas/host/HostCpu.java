@@ -12,7 +12,8 @@ import java.time.Duration;
  * the clone that took the last one answers its first request (under TCG, translating its code
  * anew is CPU-bound), so it waits until the host is quiet first. A spare namespace does not wait:
  * it is cheaper, and in a burst of starts the next one needs it at once. The benchmarks wait
- * too, so that the background work one start set off is not measured with the next.
+ * too, after that work is over ({@link BackgroundWork}), so that it is not measured with the
+ * next start.
  */
 public final class HostCpu {
     private static final Path STAT = Path.of("/proc/stat");

@@ -4,6 +4,7 @@ import dev.edgefaas.bench.BenchPlatform;
 import dev.edgefaas.bench.ResultRow;
 import dev.edgefaas.dispatcher.InstanceView;
 import dev.edgefaas.function.Runtime;
+import dev.edgefaas.host.BackgroundWork;
 import dev.edgefaas.host.HostCpu;
 import dev.edgefaas.http.KeepAliveConnection;
 import dev.edgefaas.platform.SandboxCatalog;
@@ -74,8 +75,14 @@ public final class ExperimentContext {
         return new ColdStart(millis, timing);
     }
 
-    /** Waits, at most five seconds, until what the platform does in the background after a start is done ({@link HostCpu}). */
+    /**
+     * Waits until the node has settled: what the platform does ahead of need after a start is
+     * done ({@link BackgroundWork}, at most 15 s), and then the host is quiet ({@link HostCpu},
+     * at most 5 s). Each measured start then finds what a node that had a moment to itself has
+     * ready: its spare namespaces and its VMMs waiting for a state.
+     */
     void awaitQuietHost() throws InterruptedException {
+        BackgroundWork.awaitNone(Duration.ofSeconds(15));
         HostCpu.awaitQuiet(HostCpu.QUIET_FOR_MEASURING, Duration.ofSeconds(5));
     }
 

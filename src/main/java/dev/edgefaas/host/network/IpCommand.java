@@ -19,6 +19,14 @@ final class IpCommand {
         run(command, String.join("\n", commands) + "\n");
     }
 
+    /**
+     * Runs {@code commands} through one {@code ip -force -batch -}, which goes on past a failing
+     * line: for removals, where a failure means only that there was nothing to remove.
+     */
+    static void batchQuietly(List<String> commands) {
+        runQuietly(List.of("ip", "-force", "-batch", "-"), String.join("\n", commands) + "\n");
+    }
+
     /** Runs a command; throws with what it printed if it fails. */
     static boolean run(List<String> command, String input) {
         try {
@@ -56,8 +64,12 @@ final class IpCommand {
 
     /** Runs a command whose failure means only that there was nothing to remove. */
     static void runQuietly(List<String> command) {
+        runQuietly(command, "");
+    }
+
+    private static void runQuietly(List<String> command, String input) {
         try {
-            run(command, "");
+            run(command, input);
         } catch (NetworkException e) {
             // Removing what is already gone.
         }

@@ -1,8 +1,10 @@
 package dev.edgefaas.host.network;
 
+import dev.edgefaas.host.BackgroundWork;
 import dev.edgefaas.host.InstanceRecord;
 import dev.edgefaas.host.StateDirectory;
 import dev.edgefaas.host.ThreadFactories;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingDeque;
@@ -13,7 +15,8 @@ import java.util.logging.Logger;
 
 /**
  * Network namespaces (for containers) and tap devices (for virtual machines) made ahead of need,
- * so that wiring one (about 15 ms of {@code ip} here) stays off the cold-start path. Each serves
+ * so that wiring one (one to three processes of {@code ip}, at 10-20 ms each here) stays off the
+ * cold-start path. Each serves
  * one instance and is destroyed after it; a fresh one replaces it in the background. Each is
  * recorded in the state directory before it is created, so the reaper of a later run removes
  * what a crashed one left.
@@ -116,8 +119,9 @@ public final class NamespacePool implements AutoCloseable {
             return;
         }
         kind.refilling().incrementAndGet();
+        BackgroundWork.Token work = BackgroundWork.begin();
         ThreadFactories.startVirtual("netns-refill", () -> {
-            try {
+            try (work) {
                 Entry entry = create(kind.kind());
                 if (closed) {
                     destroy(entry.network());
@@ -187,14 +191,19 @@ public final class NamespacePool implements AutoCloseable {
                         "link add " + hostInterface + " type veth peer name eth0 netns " + name,
                         "addr add " + link.host() + "/" + AddressPool.Link.PREFIX + " dev " + hostInterface,
                         "link set " + hostInterface + " up"));
-                IpCommand.batch(List.of("-n", name), List.of(
+                List<String> inside = new ArrayList<>(List.of(
                         "addr add " + link.instance() + "/" + AddressPool.Link.PREFIX + " dev eth0",
                         "link set eth0 up",
                         "link set lo up"));
                 if (kind == Kind.GUEST_NAT) {
-                    IpCommand.batch(List.of("-n", name), GuestNat.tapCommands());
-                    IpCommand.run(List.of("ip", "netns", "exec", name, "sysctl", "-qw", "net.ipv4.ip_forward=1"), "");
-                    IpCommand.run(List.of("ip", "netns", "exec", name, "iptables-restore"), GuestNat.rules());
+                    inside.addAll(GuestNat.tapCommands());
+                }
+                IpCommand.batch(List.of("-n", name), inside);
+                if (kind == Kind.GUEST_NAT) {
+                    // Forwarding on and the rules in, from one process in the namespace: a process
+                    // costs 10-20 ms here, and this runs when a burst finds no spare.
+                    IpCommand.run(List.of("ip", "netns", "exec", name, "sh", "-c",
+                            "echo 1 > /proc/sys/net/ipv4/ip_forward && exec iptables-restore"), GuestNat.rules());
                 }
             }
             return new Entry(network, record);
@@ -207,10 +216,25 @@ public final class NamespacePool implements AutoCloseable {
     }
 
     private static void destroy(InstanceNetwork network) {
-        if (!network.tap()) {
-            IpCommand.runQuietly(List.of("ip", "netns", "del", network.name()));
+        remove(network.tap() ? null : network.name(), network.hostInterface());
+    }
+
+    /**
+     * Deletes a host-side link and the namespace it leads into (either may be null or gone) with
+     * one {@code ip}. The link goes first: deleting a veth takes its peer in the namespace with
+     * it at once, where a deleted namespace's links go later, in the kernel's cleanup.
+     */
+    private static void remove(String namespace, String hostInterface) {
+        List<String> commands = new ArrayList<>();
+        if (hostInterface != null) {
+            commands.add("link del " + hostInterface);
         }
-        IpCommand.runQuietly(List.of("ip", "link", "del", network.hostInterface()));
+        if (namespace != null) {
+            commands.add("netns del " + namespace);
+        }
+        if (!commands.isEmpty()) {
+            IpCommand.batchQuietly(commands);
+        }
     }
 
     /** Removes the firewall chain a crashed run recorded. */
@@ -229,8 +253,7 @@ public final class NamespacePool implements AutoCloseable {
 
     /** Removes a namespace a crashed run recorded. */
     public static void reap(InstanceRecord record) {
-        record.get(RECORD_NAMESPACE).ifPresent(name -> IpCommand.runQuietly(List.of("ip", "netns", "del", name)));
-        record.get(RECORD_INTERFACE).ifPresent(link -> IpCommand.runQuietly(List.of("ip", "link", "del", link)));
+        remove(record.get(RECORD_NAMESPACE).orElse(null), record.get(RECORD_INTERFACE).orElse(null));
     }
 
     /** Destroys the spares and the firewall rules; namespaces in use are released by their instances. */

@@ -1,5 +1,6 @@
 package dev.edgefaas.sandbox.microvm;
 
+import dev.edgefaas.host.BackgroundWork;
 import dev.edgefaas.host.HostCpu;
 import dev.edgefaas.host.InstanceRecord;
 import dev.edgefaas.host.Shutdown;
@@ -152,19 +153,22 @@ final class StandbyVmms implements AutoCloseable {
         if (!missing() || !refilling.compareAndSet(false, true)) {
             return;
         }
+        BackgroundWork.Token work = BackgroundWork.begin();
         ThreadFactories.startVirtual("standby-vmm", () -> {
-            boolean failed = false;
-            try {
-                while (missing() && !failed) {
-                    HostCpu.awaitQuietForBackground();
-                    failed = missing() && !startOne(starter);
+            try (work) {
+                boolean failed = false;
+                try {
+                    while (missing() && !failed) {
+                        HostCpu.awaitQuietForBackground();
+                        failed = missing() && !startOne(starter);
+                    }
+                } finally {
+                    refilling.set(false);
                 }
-            } finally {
-                refilling.set(false);
-            }
-            // A restore may have ended after the last check and before the flag was clear: its fill returned.
-            if (!failed) {
-                fill(starter);
+                // A restore may have ended after the last check and before the flag was clear: its fill returned.
+                if (!failed) {
+                    fill(starter);
+                }
             }
         });
     }
