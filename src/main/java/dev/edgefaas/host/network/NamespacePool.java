@@ -16,10 +16,9 @@ import java.util.logging.Logger;
 /**
  * Network namespaces (for containers) and tap devices (for virtual machines) made ahead of need,
  * so that wiring one (one to three processes of {@code ip}, at 10-20 ms each here) stays off the
- * cold-start path. Each serves
- * one instance and is destroyed after it; a fresh one replaces it in the background. Each is
- * recorded in the state directory before it is created, so the reaper of a later run removes
- * what a crashed one left.
+ * cold-start path. Each serves one instance and is destroyed after it; a fresh one replaces it in
+ * the background. Each is recorded in the state directory before it is created, so the reaper of
+ * a later run removes what a crashed one left.
  */
 public final class NamespacePool implements AutoCloseable {
     /** Every host-side link starts with it; the firewall matches on it. */
