@@ -18,8 +18,9 @@ final class ClientPeer {
     private final InetAddress address;
     private final String text;
     private final String forwardedNode;
-    private boolean identityKept;
+    /** The host the kept fields are for, which may be null (a request without Host). */
     private String identityHost;
+    /** Null until fields are kept. */
     private List<HeaderField> identityFields;
 
     private ClientPeer(InetAddress address, String text, String forwardedNode) {
@@ -49,12 +50,11 @@ final class ClientPeer {
 
     /** The identifying fields kept for requests naming {@code host} (null: none), or null if none are kept for it. */
     List<HeaderField> keptIdentity(String host) {
-        return identityKept && Objects.equals(identityHost, host) ? identityFields : null;
+        return identityFields != null && Objects.equals(identityHost, host) ? identityFields : null;
     }
 
     /** Keeps {@code fields}, immutable, as the identifying fields of requests naming {@code host}. */
     void keepIdentity(String host, List<HeaderField> fields) {
-        identityKept = true;
         identityHost = host;
         identityFields = fields;
     }
