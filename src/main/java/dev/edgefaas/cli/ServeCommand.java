@@ -69,8 +69,9 @@ final class ServeCommand implements Callable<Integer> {
             description = "IPv4 range for the /30 links of instances in network namespaces (default: ${DEFAULT-VALUE}).")
     String networkPool;
     @Option(names = "--spare-namespaces", defaultValue = "4", paramLabel = "N",
-            description = {"Network namespaces (and taps) kept ready ahead of cold starts, and VMMs started ahead",
-                "per snapshotted function version, 14-29 MiB each (default: ${DEFAULT-VALUE}; 0: none)."})
+            description = "Network namespaces (and taps) kept ready ahead of cold starts, and VMMs started ahead per"
+                    + " snapshotted function version, 14-29 MiB each; a single-use function in use (a start in the last"
+                    + " 10 minutes) keeps as many VMMs as its max-instances, at most 16 (default: ${DEFAULT-VALUE}; 0: none).")
     int spareNamespaces;
     @Option(names = "--shutdown-grace", defaultValue = "10s", paramLabel = "DURATION",
             description = "How long requests in flight may take to finish on shutdown (default: ${DEFAULT-VALUE}).")

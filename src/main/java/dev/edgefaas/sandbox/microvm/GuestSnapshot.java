@@ -41,7 +41,7 @@ final class GuestSnapshot implements AutoCloseable {
      * @param version   what the snapshot is of, as instance details and the log name it
      * @param standbys  how many VMMs to keep waiting for a clone's state
      */
-    GuestSnapshot(Path directory, String version, int standbys) {
+    GuestSnapshot(Path directory, String version, StandbyVmms.Sizes standbys) {
         this.directory = directory;
         this.version = version;
         this.standby = new StandbyVmms(standbys, version);

@@ -1,5 +1,6 @@
 package dev.edgefaas.sandbox.microvm;
 
+import dev.edgefaas.function.FunctionManifest;
 import dev.edgefaas.host.BackgroundWork;
 import dev.edgefaas.host.HostCpu;
 import dev.edgefaas.host.InstanceRecord;
@@ -14,9 +15,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
@@ -32,6 +36,12 @@ import java.util.stream.Stream;
  * {@linkplain #fill started} once the restores are over and the host is quiet. Each is recorded
  * in the state directory before its cgroup and process exist, like an instance, so the reaper of
  * a later run kills what a crashed one left.
+ *
+ * <p>How many wait ({@link Sizes}): the node's spare count; for a function that may need more at
+ * once, up to its {@code burst} while it is in use, and the spare count again once no restore
+ * has taken one for {@link #IN_USE_FOR}. A burst of ten restores that found four waiting started
+ * six QEMUs of its own on the two cores it shared with them, and took 1.8 s at the median where
+ * ten waiting made it 1.0-1.2 s (OSv, hello-go, single use).
  */
 final class StandbyVmms implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(StandbyVmms.class.getName());
@@ -103,24 +113,66 @@ final class StandbyVmms implements AutoCloseable {
         }
     }
 
-    private final int size;
+    /** How long after its last restore a function still counts as in use: its extra VMMs wait that long. */
+    static final Duration IN_USE_FOR = Duration.ofMinutes(10);
+    /** One timer for every pool's trim: each task only looks at its pool and discards what is extra. */
+    private static final ScheduledExecutorService TRIMMER = ThreadFactories.housekeeping("edgefaas-standby-trim");
+
+    /**
+     * How many VMMs to keep waiting.
+     *
+     * @param spare how many always, as long as the version exists; 0 starts none
+     * @param burst how many while the function is in use, at least {@code spare}
+     */
+    record Sizes(int spare, int burst) {
+        /** A single-use function's most VMMs waiting, whatever its max-instances. */
+        static final int MAX_BURST = 16;
+
+        Sizes {
+            if (spare < 0 || burst < spare) {
+                throw new IllegalArgumentException("standby VMMs: spare " + spare + ", burst " + burst);
+            }
+        }
+
+        /**
+         * The node's {@code spare} count; for a single-use function, whose every request takes a
+         * VMM, as many as it may have instances (at most {@link #MAX_BURST}), unless the node
+         * keeps none.
+         */
+        static Sizes of(FunctionManifest manifest, int spare) {
+            boolean burst = manifest.singleUse() && spare > 0;
+            return new Sizes(spare, burst ? Math.max(spare, Math.min(manifest.maxInstances(), MAX_BURST)) : spare);
+        }
+    }
+
+    private final Sizes sizes;
+    private final Duration inUseFor;
     private final String version;
     private final LinkedBlockingDeque<Standby> ready = new LinkedBlockingDeque<>();
     private final AtomicBoolean refilling = new AtomicBoolean();
     private final AtomicInteger restoring = new AtomicInteger();
+    private final AtomicBoolean trimScheduled = new AtomicBoolean();
+    /** When a restore last asked for one; the version's making counts as the first. */
+    private volatile long lastTakeNanos = System.nanoTime();
     private volatile boolean closed;
 
     /**
-     * @param size    how many to keep waiting; 0 starts none
+     * @param sizes   how many to keep waiting
      * @param version what they are for, as the log names it
      */
-    StandbyVmms(int size, String version) {
-        this.size = size;
+    StandbyVmms(Sizes sizes, String version) {
+        this(sizes, IN_USE_FOR, version);
+    }
+
+    StandbyVmms(Sizes sizes, Duration inUseFor, String version) {
+        this.sizes = sizes;
+        this.inUseFor = inUseFor;
         this.version = version;
     }
 
     /** A waiting VMM whose process is alive, if one is ready. */
     Optional<Standby> take() {
+        lastTakeNanos = System.nanoTime();
         Standby taken;
         while ((taken = ready.pollFirst()) != null && !taken.process().isAlive()) {
             taken.discard();
@@ -169,12 +221,52 @@ final class StandbyVmms implements AutoCloseable {
                 if (!failed) {
                     fill(starter);
                 }
+                scheduleTrim();
             }
         });
     }
 
     private boolean missing() {
-        return !closed && restoring.get() == 0 && ready.size() < size;
+        return !closed && restoring.get() == 0 && ready.size() < target();
+    }
+
+    /** How many should wait now: the burst size while the function is in use, else the spare count. */
+    int target() {
+        return inUse() ? sizes.burst() : sizes.spare();
+    }
+
+    private boolean inUse() {
+        return System.nanoTime() - lastTakeNanos < inUseFor.toNanos();
+    }
+
+    /** Once the function is out of use, discards the VMMs beyond the spare count; asks again until then. */
+    private void scheduleTrim() {
+        if (ready.size() <= sizes.spare() || closed || !trimScheduled.compareAndSet(false, true)) {
+            return;
+        }
+        long dueNanos = Math.max(0, lastTakeNanos + inUseFor.toNanos() - System.nanoTime());
+        TRIMMER.schedule(() -> {
+            trimScheduled.set(false);
+            if (inUse()) {
+                scheduleTrim();
+                return;
+            }
+            // Discarding waits for each process to end: not on the shared timer.
+            ThreadFactories.startVirtual("standby-trim", this::trim);
+        }, dueNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void trim() {
+        Standby extra;
+        int discarded = 0;
+        while (ready.size() > sizes.spare() && (extra = ready.pollLast()) != null) {
+            extra.discard();
+            discarded++;
+        }
+        if (discarded > 0) {
+            int count = discarded;
+            LOG.fine(() -> "discarded " + count + " standby VMMs of " + version + ", unused for " + inUseFor);
+        }
     }
 
     /** Starts one VMM and puts it with the waiting ones; false, said in the log, if it cannot be started. */

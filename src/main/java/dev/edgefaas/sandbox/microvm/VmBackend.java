@@ -121,7 +121,8 @@ abstract class VmBackend<H> extends DeclaredBackend<H> {
             // A directory per prepared version: a redeploy of the same content never restores the old one's.
             String version = manifest.name().value() + "-" + image.digest().substring(0, 12);
             snapshot = new GuestSnapshot(namespaces.state().inMemory("snapshots")
-                    .resolve(version + "-" + SNAPSHOT_SERIAL.incrementAndGet()), version, namespaces.sparesPerKind());
+                    .resolve(version + "-" + SNAPSHOT_SERIAL.incrementAndGet()), version,
+                    StandbyVmms.Sizes.of(manifest, namespaces.sparesPerKind()));
         }
         return new MicrovmFunction(manifest, vmm, kernel, image, cgroups, namespaces, snapshot);
     }
