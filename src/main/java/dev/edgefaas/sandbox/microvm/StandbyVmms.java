@@ -259,7 +259,8 @@ final class StandbyVmms implements AutoCloseable {
     private void trim() {
         Standby extra;
         int discarded = 0;
-        while (ready.size() > sizes.spare() && (extra = ready.pollLast()) != null) {
+        // A restore that began meanwhile made the function in use again: what is left waits for it.
+        while (!inUse() && ready.size() > sizes.spare() && (extra = ready.pollLast()) != null) {
             extra.discard();
             discarded++;
         }
