@@ -35,7 +35,12 @@ public final class BenchPlatform implements AutoCloseable {
      * interrupted or crashed earlier benchmark left.
      */
     public BenchPlatform(String sandbox, Path stateDirectory) {
-        this(sandbox, stateDirectory, false, UnaryOperator.identity());
+        this(sandbox, stateDirectory, UnaryOperator.identity());
+    }
+
+    /** The same, with the configuration changed by {@code configure}. */
+    public BenchPlatform(String sandbox, Path stateDirectory, UnaryOperator<PlatformConfig> configure) {
+        this(sandbox, stateDirectory, false, configure);
     }
 
     private BenchPlatform(String sandbox, Path stateDirectory, boolean temporary, UnaryOperator<PlatformConfig> configure) {

@@ -26,6 +26,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -73,6 +74,8 @@ final class ServeCommand implements Callable<Integer> {
                     + " snapshotted function version, 14-29 MiB each; a single-use function in use (a start in the last"
                     + " 10 minutes) keeps as many VMMs as its max-instances, at most 16 (default: ${DEFAULT-VALUE}; 0: none).")
     int spareNamespaces;
+    @Mixin
+    BusyPollOption busyPoll;
     @Option(names = "--shutdown-grace", defaultValue = "10s", paramLabel = "DURATION",
             description = "How long requests in flight may take to finish on shutdown (default: ${DEFAULT-VALUE}).")
     String shutdownGrace;
@@ -142,7 +145,8 @@ final class ServeCommand implements Callable<Integer> {
                 sandbox,
                 Durations.parse("--shutdown-grace", shutdownGrace),
                 networkPool, spareNamespaces, trustedProxies(),
-                Optional.of(dataDirectory != null ? dataDirectory : FunctionStore.defaultRoot()), adminAccess(), limits());
+                Optional.of(dataDirectory != null ? dataDirectory : FunctionStore.defaultRoot()), adminAccess(), limits(),
+                busyPoll.duration());
         Platform platform;
         try {
             platform = Platform.start(config);

@@ -23,6 +23,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -59,6 +60,8 @@ final class WarmOverheadCommand implements Callable<Integer> {
     String sustain;
     @Option(names = "--csv", paramLabel = "FILE", description = "Also write tidy CSV rows to FILE.")
     Path csv;
+    @Mixin
+    BusyPollOption busyPoll;
     @Spec
     CommandSpec spec;
 
@@ -66,7 +69,9 @@ final class WarmOverheadCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Duration sustained = duration("--sustain", sustain);
         Optional<Path> nginxBinary = nginx.equals("off") ? Optional.empty() : NginxProxy.binary();
-        try (BenchPlatform bench = new BenchPlatform(sandbox, BenchPlatform.benchStateDirectory())) {
+        Duration polling = busyPoll.duration();
+        try (BenchPlatform bench = new BenchPlatform(sandbox, BenchPlatform.benchStateDirectory(),
+                config -> config.withBusyPoll(polling))) {
             bench.deploySample("hello-go", FUNCTION, "\"max-instances\": 1, \"concurrency\": 100000");
             URI gateway = bench.gateway(FUNCTION, "/");
             try (KeepAliveConnection first = new KeepAliveConnection(gateway)) {

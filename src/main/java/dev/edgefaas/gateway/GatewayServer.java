@@ -61,13 +61,15 @@ public final class GatewayServer implements AutoCloseable {
      * Starts the listeners; returns once they accept connections.
      *
      * @param adminErrors what the management listener answers to a request refused before its routes
+     * @param busyPoll    how long an event loop polls for more work before it sleeps ({@link BusyPoll}); zero: never
      */
     public static GatewayServer start(Listeners listeners, TrustedProxies trustedProxies, Dispatcher dispatcher,
                                       ReadinessCallbacks callbacks, HttpService adminApi, DirectHandler adminErrors,
-                                      PlatformMetrics metrics, Optional<Tls> adminTls, AsyncInvocations async) {
+                                      PlatformMetrics metrics, Optional<Tls> adminTls, AsyncInvocations async,
+                                      Duration busyPoll) {
         // "gw-loop-1-2": short, because Linux keeps 15 characters of a thread's name, and top, perf
         // and /proc showed every loop of "edgefaas-loop-1-N" as "edgefaas-loop-1".
-        EventLoopGroup loops = EventLoops.create(new DefaultThreadFactory("gw-loop", true));
+        EventLoopGroup loops = EventLoops.create(new DefaultThreadFactory("gw-loop", true), busyPoll);
         ExecutorService waiters = ThreadFactories.virtualPerTask("edgefaas-invocation-wait");
         InstanceLinks links = new InstanceLinks(loops, INSTANCE_EXCHANGE_TIMEOUT);
         // Requests waiting on a stopped instance's connections fail now, not at the timeout.

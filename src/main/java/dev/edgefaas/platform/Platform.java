@@ -137,7 +137,7 @@ public final class Platform implements AutoCloseable {
             GatewayServer server;
             try {
                 server = GatewayServer.start(config.listeners(), config.trustedProxies(), dispatcher, callbacks, admin,
-                        new PreRoutingErrors(), metrics, adminTls(config.adminAccess()), async);
+                        new PreRoutingErrors(), metrics, adminTls(config.adminAccess()), async, config.busyPoll());
             } catch (RuntimeException e) {
                 // A port in use, say: nothing ran yet, but the queue's clients hold threads.
                 async.close(Duration.ZERO);

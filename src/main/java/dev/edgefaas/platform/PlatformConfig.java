@@ -21,13 +21,17 @@ import java.util.Optional;
  * @param adminAccess    TLS and the upload limit of the management API
  * @param limits         the node's bounds on waiting requests and queued asynchronous invocations, and where
  *                       callbacks may go
+ * @param busyPoll       how long the gateway's event loops poll for more work before they sleep, while traffic is
+ *                       dense; zero: they sleep at once
  */
 public record PlatformConfig(GatewayServer.Listeners listeners, Path stateDirectory, String defaultSandbox,
                              Duration shutdownGrace, String networkPool, int spareNamespaces,
                              TrustedProxies trustedProxies, Optional<Path> dataDirectory, AdminAccess adminAccess,
-                             NodeLimits limits) {
+                             NodeLimits limits, Duration busyPoll) {
     public static final String DEFAULT_NETWORK_POOL = "10.213.0.0/16";
     public static final int DEFAULT_SPARE_NAMESPACES = 4;
+    /** About what a small function takes to answer here, so a warm request's answer is polled for, not slept for. */
+    public static final int DEFAULT_BUSY_POLL_MICROS = 200;
     /** Instances in network namespaces call back through their link's host address, so the callback listener binds all. */
     public static final String CALLBACK_HOST = "0.0.0.0";
 
@@ -35,23 +39,30 @@ public record PlatformConfig(GatewayServer.Listeners listeners, Path stateDirect
     public static PlatformConfig ephemeral(Path stateDirectory, String defaultSandbox) {
         return new PlatformConfig(new GatewayServer.Listeners("127.0.0.1", 0, "127.0.0.1", 0, CALLBACK_HOST, 0),
                 stateDirectory, defaultSandbox, Duration.ofSeconds(10), DEFAULT_NETWORK_POOL, DEFAULT_SPARE_NAMESPACES,
-                TrustedProxies.NONE, Optional.empty(), AdminAccess.PLAIN, NodeLimits.LOOPBACK_CALLBACKS);
+                TrustedProxies.NONE, Optional.empty(), AdminAccess.PLAIN, NodeLimits.LOOPBACK_CALLBACKS,
+                Duration.ofNanos(DEFAULT_BUSY_POLL_MICROS * 1_000L));
     }
 
     public PlatformConfig withTrustedProxies(TrustedProxies proxies) {
         return new PlatformConfig(listeners, stateDirectory, defaultSandbox, shutdownGrace, networkPool, spareNamespaces, proxies,
-                dataDirectory, adminAccess, limits);
+                dataDirectory, adminAccess, limits, busyPoll);
     }
 
     /** This configuration keeping deployed functions in {@code directory}. */
     public PlatformConfig withDataDirectory(Path directory) {
         return new PlatformConfig(listeners, stateDirectory, defaultSandbox, shutdownGrace, networkPool, spareNamespaces,
-                trustedProxies, Optional.of(directory), adminAccess, limits);
+                trustedProxies, Optional.of(directory), adminAccess, limits, busyPoll);
+    }
+
+    /** This configuration with the gateway's event loops polling for {@code duration} before they sleep. */
+    public PlatformConfig withBusyPoll(Duration duration) {
+        return new PlatformConfig(listeners, stateDirectory, defaultSandbox, shutdownGrace, networkPool, spareNamespaces,
+                trustedProxies, dataDirectory, adminAccess, limits, duration);
     }
 
     /** This configuration with other bounds on the node's queues. */
     public PlatformConfig withLimits(NodeLimits other) {
         return new PlatformConfig(listeners, stateDirectory, defaultSandbox, shutdownGrace, networkPool, spareNamespaces,
-                trustedProxies, dataDirectory, adminAccess, other);
+                trustedProxies, dataDirectory, adminAccess, other, busyPoll);
     }
 }

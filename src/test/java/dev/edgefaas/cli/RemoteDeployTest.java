@@ -177,7 +177,7 @@ class RemoteDeployTest {
         PlatformConfig everywhere = new PlatformConfig(new GatewayServer.Listeners("127.0.0.1", 0,
                 "0.0.0.0", 0, PlatformConfig.CALLBACK_HOST, 0), stateDirectory, "process", loopback.shutdownGrace(),
                 loopback.networkPool(), 0, loopback.trustedProxies(), Optional.empty(), loopback.adminAccess(),
-                loopback.limits());
+                loopback.limits(), loopback.busyPoll());
 
         assertThatThrownBy(() -> Platform.start(everywhere).close())
                 .hasMessageContaining("--admin-host 0.0.0.0").hasMessageContaining("--data-dir");

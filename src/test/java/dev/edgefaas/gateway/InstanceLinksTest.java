@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /** With a port per instance, whatever the pool keeps by endpoint must go when the instance stops. */
 class InstanceLinksTest {
-    private final EventLoopGroup loops = EventLoops.create(new DefaultThreadFactory("test-loop", true));
+    private final EventLoopGroup loops = EventLoops.create(new DefaultThreadFactory("test-loop", true), Duration.ZERO);
     private final InstanceLinks links = new InstanceLinks(loops, Duration.ofMinutes(1));
     private final EventLoop loop = loops.next();
 
