@@ -2,6 +2,7 @@ package dev.edgefaas.cli;
 
 import dev.edgefaas.platform.PlatformConfig;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -26,6 +27,6 @@ final class BusyPollOption {
             throw new ParameterException(command.commandLine(), "--busy-poll must be 0 to " + MAX_MICROS
                     + " microseconds, not " + micros + "; 0 turns polling off");
         }
-        return Duration.ofNanos(micros * 1_000L);
+        return Duration.of(micros, ChronoUnit.MICROS);
     }
 }

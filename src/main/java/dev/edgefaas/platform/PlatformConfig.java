@@ -4,6 +4,7 @@ import dev.edgefaas.gateway.GatewayServer;
 import dev.edgefaas.gateway.TrustedProxies;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 
 /**
@@ -32,6 +33,7 @@ public record PlatformConfig(GatewayServer.Listeners listeners, Path stateDirect
     public static final int DEFAULT_SPARE_NAMESPACES = 4;
     /** About what a small function takes to answer here, so a warm request's answer is polled for, not slept for. */
     public static final int DEFAULT_BUSY_POLL_MICROS = 200;
+    public static final Duration DEFAULT_BUSY_POLL = Duration.of(DEFAULT_BUSY_POLL_MICROS, ChronoUnit.MICROS);
     /** Instances in network namespaces call back through their link's host address, so the callback listener binds all. */
     public static final String CALLBACK_HOST = "0.0.0.0";
 
@@ -40,7 +42,7 @@ public record PlatformConfig(GatewayServer.Listeners listeners, Path stateDirect
         return new PlatformConfig(new GatewayServer.Listeners("127.0.0.1", 0, "127.0.0.1", 0, CALLBACK_HOST, 0),
                 stateDirectory, defaultSandbox, Duration.ofSeconds(10), DEFAULT_NETWORK_POOL, DEFAULT_SPARE_NAMESPACES,
                 TrustedProxies.NONE, Optional.empty(), AdminAccess.PLAIN, NodeLimits.LOOPBACK_CALLBACKS,
-                Duration.ofNanos(DEFAULT_BUSY_POLL_MICROS * 1_000L));
+                DEFAULT_BUSY_POLL);
     }
 
     public PlatformConfig withTrustedProxies(TrustedProxies proxies) {
