@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.stream.Stream;
 
 /** The tidy CSV of a run, written row by row and flushed, so an interrupted run keeps what it measured. */
 public final class ResultSink implements AutoCloseable {
@@ -25,6 +26,18 @@ public final class ResultSink implements AutoCloseable {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write results to " + csv, e);
+        }
+    }
+
+    /** The rows {@code csv} holds already (an earlier run's, which a new run's rows join), 0 if there is none. */
+    public static long rowsIn(Path csv) {
+        if (!Files.exists(csv)) {
+            return 0;
+        }
+        try (Stream<String> lines = Files.lines(csv, StandardCharsets.UTF_8)) {
+            return Math.max(0, lines.filter(line -> !line.isBlank()).count() - 1);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + csv + ", where results would go", e);
         }
     }
 
