@@ -84,6 +84,11 @@ public final class OutputPump {
         this.file = file;
     }
 
+    /** From now on, lines go to {@code log}: one that watches them on their way there, say. */
+    public void logTo(LineSink log) {
+        this.log = log;
+    }
+
     /**
      * Waits up to {@code patience} for the end of the output, so that a diagnosis of a process
      * that exited reads its last lines; a child that keeps the output open makes it wait that long.

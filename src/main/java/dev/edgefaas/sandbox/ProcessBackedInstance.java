@@ -72,6 +72,11 @@ public abstract class ProcessBackedInstance implements SandboxInstance {
         pump = copying;
     }
 
+    /** The pump copying this instance's output, once {@link #outputFrom} has named it; else null. */
+    protected final OutputPump outputPump() {
+        return pump;
+    }
+
     @Override
     public final Diagnosis diagnose() {
         if (!process.isAlive() && pump != null) {

@@ -115,6 +115,12 @@ abstract class IsolationTest {
         assertThat(hog.body()).contains("out of memory");
         assertThat(platform.get("/function/bystander/").body()).isEqualTo("hello\n");
         assertThat(platform.get("/function/hog/?mib=16").statusCode()).isEqualTo(200);
+
+        // Again, in the instance that answered: on a snapshotting sandbox a restored clone, which
+        // stays under its cgroup's limit, and whose Nanos guest retried the failed page for minutes.
+        HttpResponse<String> again = platform.get("/function/hog/?mib=1024");
+        assertThat(again.statusCode()).isEqualTo(502);
+        assertThat(again.body()).contains("out of memory");
     }
 
     @Test

@@ -110,6 +110,7 @@ record MicrovmFunction(FunctionManifest manifest, Vmm vmm, GuestKernel kernel, G
             MicrovmInstance instance = start.handOver(new MicrovmInstance(id, process, vmm::requestStop, network, console,
                     request.scratch(), group, namespaces, details(network, restore ? Start.RESTORED : Start.BOOTED, group),
                     vmm.exitReport()));
+            instance.watchConsole(request.log());
             if (restore) {
                 vmm.awaitStandby(request.scratch(), process);
                 restore(request, process);
@@ -137,6 +138,7 @@ record MicrovmFunction(FunctionManifest manifest, Vmm vmm, GuestKernel kernel, G
                     request.scratch().resolve(CONSOLE), request.scratch(), standby.group(), namespaces,
                     details(network, Start.RESTORED_IN_STANDBY, standby.group()), vmm.exitReport()));
             instance.outputFrom(standby.output());
+            instance.watchConsole(request.log());
             restore(request, process);
             return awaitReady(start);
         });

@@ -5,6 +5,8 @@ import dev.edgefaas.host.Shutdown;
 import dev.edgefaas.host.cgroup.Cgroup;
 import dev.edgefaas.host.cgroup.Cgroups;
 import dev.edgefaas.host.network.NamespacePool;
+import dev.edgefaas.logs.LineSink;
+import dev.edgefaas.sandbox.OutputPump;
 import dev.edgefaas.sandbox.ProcessBackedInstance;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -29,15 +31,6 @@ final class MicrovmInstance extends ProcessBackedInstance {
     private static final long STOP_WAIT_MILLIS = 2_000;
     private static final long SETTLE_WINDOW_MILLIS = 50;
     private static final Pattern FUNCTION_EXIT = Pattern.compile("edgefaas-init: function exited with status (\\d+)");
-    /**
-     * What a guest prints when the function outgrows the VM's memory, which is its limit: the
-     * kernel's OOM killer (or its panic for want of a victim), Go's runtime refused a mapping,
-     * V8's heap could not grow, Nanos found no page for a fault.
-     */
-    private static final List<String> GUEST_OUT_OF_MEMORY = List.of("Out of memory: Killed process",
-            "Out of memory and no killable processes", "System is deadlocked on memory",
-            "fatal error: runtime: out of memory", "JavaScript heap out of memory",
-            "page fault: out of memory, program killed", "(result:out of memory)");
     /** The console is short (the kernel boots quietly), but a goroutine dump may push the cause far up. */
     private static final long CONSOLE_SCAN_BYTES = 4L * 1024 * 1024;
 
@@ -93,11 +86,23 @@ final class MicrovmInstance extends ProcessBackedInstance {
         };
     }
 
+    /**
+     * From now on the guest's console lines go to {@code log} through a {@link GuestOutOfMemoryWatch}
+     * that kills the VMM at the first saying the function ran out of the VM's memory; its exit is
+     * then diagnosed as out of memory from the same line.
+     */
+    void watchConsole(LineSink log) {
+        OutputPump pump = outputPump();
+        if (pump != null) {
+            pump.logTo(new GuestOutOfMemoryWatch(log, process::destroyForcibly));
+        }
+    }
+
     /** The guest's kernel killed the function, or the host's killed the VMM at the group's limit. */
     @Override
     protected boolean outOfMemory(OptionalInt exitCode) {
         String text = consoleEnd();
-        return GUEST_OUT_OF_MEMORY.stream().anyMatch(text::contains) || group != null && group.oomKills() > 0;
+        return GuestOutOfMemoryWatch.saysOutOfMemory(text) || group != null && group.oomKills() > 0;
     }
 
     private String consoleEnd() {
