@@ -84,7 +84,7 @@ public final class OutputPump {
         this.file = file;
     }
 
-    /** From now on, lines go to {@code log}: one that watches them on their way there, say. */
+    /** From now on, lines go to {@code log}, e.g. a sink that watches them on their way to the function's log. */
     public void logTo(LineSink log) {
         this.log = log;
     }

@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Passes a guest's console lines on to the function's log and stops the guest, once, at the first
  * that says the function ran out of the VM's memory, which is its limit. Most guests end by
  * themselves then, but Nanos retries the page fault it cannot serve ("page fill failed with
- * (result:out of memory)", 30 times a second) for minutes, and every request the instance holds
+ * (result:out of memory)", many times a second) for minutes, and every request the instance holds
  * waits as long: a restored clone, whose host memory is below its cgroup's limit, is not killed
  * by the host's kernel either.
  */
