@@ -30,6 +30,17 @@ class GuestOutOfMemoryWatchTest {
     }
 
     @Test
+    void linuxsOomKillerNamesTheCauseOfAnExitButStopsNothing() {
+        // It may have killed a child of the function, which goes on.
+        String line = "[12.345678] Out of memory: Killed process 212 (worker) total-vm:1048576kB";
+
+        watch.append(line(line));
+
+        assertThat(stops).hasValue(0);
+        assertThat(GuestOutOfMemoryWatch.saysOutOfMemory(line)).isTrue();
+    }
+
+    @Test
     void aLogThatRefusesTheLineDoesNotKeepTheGuestRunning() {
         LineSink closed = line -> {
             throw new IllegalStateException("the function's log is closed");
