@@ -3,7 +3,6 @@ package dev.edgefaas.cli;
 import dev.edgefaas.bench.BenchPlatform;
 import dev.edgefaas.bench.experiment.BenchRunner;
 import dev.edgefaas.bench.experiment.Experiment;
-import dev.edgefaas.bench.experiment.ResultSink;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,12 +27,6 @@ final class ExperimentCommand implements Callable<Integer> {
         Path directory = Files.createDirectories(options.outputDirectory());
         Path csv = directory.resolve("results.csv");
         System.err.println(experiment.name() + " (" + experiment.figure() + ") on " + sandboxes + " -> " + csv);
-        long earlier = ResultSink.rowsIn(csv);
-        if (earlier > 0) {
-            // Appending is how an interrupted report is completed; unnoticed, it pools two runs' figures.
-            System.err.println("note: " + csv + " already holds " + earlier + " rows of an earlier run; this run's join"
-                    + " them, and medians and figures of the file pool both (--out DIR for a run of its own)");
-        }
         List<BenchRunner.Failure> failures = new BenchRunner(System.err, BenchPlatform.benchStateDirectory())
                 .run(List.of(experiment), sandboxes, options.settings(), csv);
         failures.forEach(f -> System.err.println("failed: " + f.experiment() + " on " + f.sandbox() + ": " + f.message()));

@@ -53,6 +53,12 @@ public final class BenchRunner {
         for (Experiment experiment : experiments) {
             steps += experiment.steps(settings) * sandboxes.size();
         }
+        long earlier = ResultSink.rowsIn(csv);
+        if (earlier > 0) {
+            // Appending is how an interrupted report is completed; unnoticed, it pools two runs' figures.
+            console.println("note: " + csv + " already holds " + earlier + " rows of an earlier run; this run's join"
+                    + " them, and medians and figures of the file pool both (--out DIR for a run of its own)");
+        }
         Progress progress = new Progress(console, steps);
         List<Failure> failures = new ArrayList<>();
         try (ResultSink sink = new ResultSink(csv)) {
