@@ -2,7 +2,6 @@ package dev.edgefaas.sandbox.microvm;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
@@ -14,13 +13,13 @@ import java.time.Duration;
  * as it was ({@code hpet_counter}). Adding the wait to those three is what a guest that ran on
  * would have seen: its timers that fell due meanwhile fire at once. A guest that reads its wall
  * clock from any of those counters (Linux, Nanos and OSv all do) then has the right time.
+ * Periodic device timers are the exception: they stand still over the wait instead
+ * ({@link PeriodicTimers}), as QEMU would otherwise make up for it one period at a time.
  *
- * <p>The stream is QEMU's own format (big-endian fields after a section header of type, id,
- * name, instance and version); the layouts found are checked against the description QEMU
- * appends to the stream, and a stream that does not match is refused, not patched blindly.
+ * <p>The layouts found in the stream ({@link MigrationStream}) are checked against the
+ * description QEMU appends to it, and a stream that does not match is refused, not patched blindly.
  */
 final class SnapshotClock {
-    private static final byte SECTION_FULL = 0x04;
     /** QEMU's HPET counts at 100 MHz. */
     private static final long HPET_NANOS_PER_TICK = 10;
     private static final String TIMER_LAYOUT = "{\"name\": \"timer\", \"instance_id\": 0, \"vmsd_name\": \"timer\","
@@ -35,27 +34,32 @@ final class SnapshotClock {
     private final int clockAt;
     /** -1 for a machine without an HPET (microvm). */
     private final int hpetCounterAt;
+    /** Virtual-clock times, in ns, of the periodic timers that stand still over the wait. */
+    private final int[] standingStill;
 
-    private SnapshotClock(int ticksAt, int clockAt, int hpetCounterAt) {
+    private SnapshotClock(int ticksAt, int clockAt, int hpetCounterAt, int[] standingStill) {
         this.ticksAt = ticksAt;
         this.clockAt = clockAt;
         this.hpetCounterAt = hpetCounterAt;
+        this.standingStill = standingStill;
     }
 
     /**
      * Where the clocks are in {@code state}, a stream QEMU saved.
      *
-     * @throws IOException if the stream has no timer section of the layout this knows
+     * @throws IOException if the stream has no timer section of the layout this knows, or devices
+     *                     with timers of a layout it does not know
      */
     static SnapshotClock locate(byte[] state) throws IOException {
-        String description = new String(state, StandardCharsets.ISO_8859_1);
+        String description = MigrationStream.text(state);
         if (!description.contains(TIMER_LAYOUT)) {
             throw new IOException("QEMU's saved state has no timer section of the known layout (version 2);"
                     + " a restored guest's clock cannot be set");
         }
-        int timer = fieldsOf(state, "timer", 2);
-        int hpet = description.contains(HPET_LAYOUT) ? fieldsOf(state, "hpet", 2) : -1;
-        return new SnapshotClock(timer, timer + 16, hpet < 0 ? -1 : hpet + 16);
+        int timer = MigrationStream.fieldsOf(state, "timer", 0, 2);
+        int hpet = description.contains(HPET_LAYOUT) ? MigrationStream.fieldsOf(state, "hpet", 0, 2) : -1;
+        return new SnapshotClock(timer, timer + 16, hpet < 0 ? -1 : hpet + 16,
+                PeriodicTimers.timesIn(state, description));
     }
 
     /** A copy of {@code state} whose guest resumes {@code waited} later than it was saved. */
@@ -72,29 +76,12 @@ final class SnapshotClock {
         if (hpetCounterAt >= 0) {
             fields.putLong(hpetCounterAt, fields.getLong(hpetCounterAt) + waitedNanos / HPET_NANOS_PER_TICK);
         }
+        for (int at : standingStill) {
+            long time = fields.getLong(at);
+            if (time != PeriodicTimers.NEVER) {
+                fields.putLong(at, time + waitedNanos);
+            }
+        }
         return copy;
-    }
-
-    /** Where the fields of section {@code name} (instance 0, {@code version}) start; -1 if there is none. */
-    private static int fieldsOf(byte[] state, String name, int version) throws IOException {
-        byte[] name8 = name.getBytes(StandardCharsets.US_ASCII);
-        // type, section id (4), name length, name, instance id (4, zero), version (4)
-        int headerLength = 1 + 4 + 1 + name8.length + 4 + 4;
-        for (int at = 0; at + headerLength <= state.length; at++) {
-            if (state[at] == SECTION_FULL && state[at + 5] == name8.length && matches(state, at + 6, name8)
-                    && ByteBuffer.wrap(state, at + 6 + name8.length, 8).getLong() == version) {
-                return at + headerLength;
-            }
-        }
-        throw new IOException("QEMU's saved state describes a " + name + " section but holds none");
-    }
-
-    private static boolean matches(byte[] state, int at, byte[] expected) {
-        for (int i = 0; i < expected.length; i++) {
-            if (state[at + i] != expected[i]) {
-                return false;
-            }
-        }
-        return true;
     }
 }
