@@ -16,9 +16,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The periodic timers that a restore keeps standing still are found in the states real guests
- * leave, as QEMU saves them: every guest here leaves the PIT's channel 0 running, and Linux ticks
- * with its local APIC's timer too. Were they not found, each clone would make up for the
- * snapshot's whole wait, one period at a time.
+ * leave, as QEMU saves them: every guest here leaves the PIT's channel 0 running, and Linux under
+ * TCG (as on every machine here) ticks with its local APIC's timer too. Were they not found, each
+ * clone would make up for the snapshot's whole wait, one period at a time.
  */
 class PeriodicTimersOfRealGuestsTest {
     private TestPlatform platform;
