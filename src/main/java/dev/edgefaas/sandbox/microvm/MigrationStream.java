@@ -3,6 +3,7 @@ package dev.edgefaas.sandbox.microvm;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Finds device sections in a state QEMU saved, for the few fields a restore moves on
@@ -32,7 +33,8 @@ final class MigrationStream {
         // type, section id (4), name length, name, instance id (4), version (4)
         int headerLength = 1 + 4 + 1 + name8.length + 4 + 4;
         for (int at = 0; at + headerLength <= state.length; at++) {
-            if (state[at] == SECTION_FULL && state[at + 5] == name8.length && matches(state, at + 6, name8)
+            if (state[at] == SECTION_FULL && state[at + 5] == name8.length
+                    && Arrays.equals(state, at + 6, at + 6 + name8.length, name8, 0, name8.length)
                     && ByteBuffer.wrap(state, at + 6 + name8.length, 4).getInt() == instance
                     && ByteBuffer.wrap(state, at + 10 + name8.length, 4).getInt() == version) {
                 return at + headerLength;
@@ -40,14 +42,5 @@ final class MigrationStream {
         }
         throw new IOException("QEMU's saved state describes a " + name + " section (instance " + instance
                 + ") but holds none");
-    }
-
-    private static boolean matches(byte[] state, int at, byte[] expected) {
-        for (int i = 0; i < expected.length; i++) {
-            if (state[at + i] != expected[i]) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -1,5 +1,6 @@
 package dev.edgefaas.sandbox.microvm;
 
+import static dev.edgefaas.sandbox.microvm.MigrationStream.fieldsOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -76,10 +77,6 @@ class PeriodicTimersTest {
         out.writeInt(version);
     }
 
-    private static int fields(byte[] state, String name, int instance, int version) throws IOException {
-        return MigrationStream.fieldsOf(state, name, instance, version);
-    }
-
     private static long longAt(byte[] state, int at) {
         return ByteBuffer.wrap(state).getLong(at);
     }
@@ -95,14 +92,14 @@ class PeriodicTimersTest {
 
         byte[] restored = restoredAnHourLater(saved);
 
-        assertThat(longAt(restored, fields(restored, "timer", 0, 2) + 16)).as("virtual clock").isEqualTo(SAVED_AT + WAITED);
-        int pit = fields(restored, "i8254", 0, 3);
+        assertThat(longAt(restored, fieldsOf(restored, "timer", 0, 2) + 16)).as("virtual clock").isEqualTo(SAVED_AT + WAITED);
+        int pit = fieldsOf(restored, "i8254", 0, 3);
         assertThat(longAt(restored, pit + 4 + 16)).as("channel 0 loaded").isEqualTo(26_000_000L + WAITED);
         assertThat(longAt(restored, pit + 4 + 24)).as("channel 0's next transition").isEqualTo(next + WAITED);
         assertThat(longAt(restored, pit + 100)).as("channel 0's timer").isEqualTo(next + WAITED);
         assertThat(longAt(restored, pit + 4 + 32 + 16)).as("channels 1 and 2 have no timer").isEqualTo(26_000_000L);
         for (int cpu = 0; cpu < 2; cpu++) {
-            int apic = fields(restored, "apic", cpu, 3);
+            int apic = fieldsOf(restored, "apic", cpu, 3);
             assertThat(longAt(restored, apic + 157)).as("APIC %d timer loaded", cpu).isEqualTo(1_000_000_000L + WAITED);
             assertThat(longAt(restored, apic + 165)).as("APIC %d next", cpu).isEqualTo(next + WAITED);
             assertThat(longAt(restored, apic + 173)).as("APIC %d expiry", cpu).isEqualTo(next + WAITED);
@@ -116,8 +113,8 @@ class PeriodicTimersTest {
 
         byte[] restored = restoredAnHourLater(saved);
 
-        assertThat(longAt(restored, fields(restored, "i8254", 0, 3) + 100)).isEqualTo(next);
-        assertThat(longAt(restored, fields(restored, "apic", 0, 3) + 173)).isEqualTo(next);
+        assertThat(longAt(restored, fieldsOf(restored, "i8254", 0, 3) + 100)).isEqualTo(next);
+        assertThat(longAt(restored, fieldsOf(restored, "apic", 0, 3) + 173)).isEqualTo(next);
     }
 
     @Test
@@ -126,8 +123,8 @@ class PeriodicTimersTest {
 
         byte[] restored = restoredAnHourLater(saved);
 
-        assertThat(longAt(restored, fields(restored, "i8254", 0, 3) + 100)).isEqualTo(PeriodicTimers.NEVER);
-        assertThat(longAt(restored, fields(restored, "apic", 0, 3) + 173)).isEqualTo(PeriodicTimers.NEVER);
+        assertThat(longAt(restored, fieldsOf(restored, "i8254", 0, 3) + 100)).isEqualTo(PeriodicTimers.NEVER);
+        assertThat(longAt(restored, fieldsOf(restored, "apic", 0, 3) + 173)).isEqualTo(PeriodicTimers.NEVER);
     }
 
     @Test
