@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.edgefaas.dispatcher.InstanceView;
+import dev.edgefaas.host.ProcessMemory;
 import dev.edgefaas.platform.SandboxCatalog;
 import dev.edgefaas.testing.HostTraces;
 import dev.edgefaas.testing.TestPlatform;
@@ -19,6 +20,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -28,10 +30,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Instances restored from a snapshot of a booted guest, on every VM sandbox that restores them:
  * the first start saves the snapshot and every instance is a clone of it, each answering on its
- * own, with the host's time, in a VMM started ahead of the request; {@code "snapshot": "off"}
- * boots; the files and the waiting VMMs go with the version.
+ * own, with the host's time, in a VMM started ahead of the request that holds what the clone
+ * touches first; {@code "snapshot": "off"} boots; the files and the waiting VMMs go with the
+ * version.
  */
 class SnapshotRestoreTest {
+    /** The most of its translation buffer a QEMU that has run no guest code has in memory: one huge page. */
+    private static final long PROLOGUE_PAGES = 512;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private TestPlatform platform;
 
@@ -96,6 +101,35 @@ class SnapshotRestoreTest {
         // One may still be starting (the clone's take started it); it is discarded once it has.
         await().atMost(Duration.ofSeconds(30)).until(() -> HostTraces.standbyVmms(platform.stateDirectory()).isEmpty());
         assertThat(waiting).allSatisfy(pid -> assertThat(ProcessHandle.of(pid)).isEmpty());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"nanos", "osv", "qemu-microvm"})
+    void aWaitingVmmHoldsTheMemoryItsCloneTouchesFirstAndTheCloneAnswersFromIt(String sandbox) throws Exception {
+        platform(sandbox);
+        platform.deploySample("hello-go", "held", "\"keepalive\": \"0s\"");
+        assertThat(platform.get("/function/held/").statusCode()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(60)).until(() -> !HostTraces.waitingStandbyVmms(platform.stateDirectory()).isEmpty());
+
+        ProcessMemory standby = new ProcessMemory(HostTraces.waitingStandbyVmms(platform.stateDirectory()).getFirst());
+        ProcessMemory.Mapping ram = standby.mapping(mapping -> mapping.path().endsWith("/ram")).orElseThrow();
+        // Waiting for a state, QEMU itself has touched neither its guest's RAM nor, beyond TCG's prologue, its translation buffer.
+        assertThat(standby.present(ram).written()).as("guest RAM pages of its own").isNotEmpty();
+        assertThat(standby.present(ram).read()).as("guest RAM pages mapped").isNotEmpty();
+        Optional<ProcessMemory.Mapping> translationBuffer = standby.mapping(mapping -> mapping.anonymous()
+                && mapping.permissions().startsWith("rwx"));
+        if (translationBuffer.isPresent()) {
+            assertThat(pages(standby.present(translationBuffer.get()).written())).as("translation buffer pages in memory")
+                    .isGreaterThan(PROLOGUE_PAGES);
+        }
+
+        HttpResponse<String> restored = platform.get("/function/held/");
+        assertThat(restored.body()).isEqualTo("hello\n");
+        assertThat(restored.headers().firstValue("Server-Timing").orElseThrow()).contains("restore;dur=");
+    }
+
+    private static long pages(List<ProcessMemory.PageRange> ranges) {
+        return ranges.stream().mapToLong(ProcessMemory.PageRange::count).sum();
     }
 
     private List<String> snapshots() throws Exception {

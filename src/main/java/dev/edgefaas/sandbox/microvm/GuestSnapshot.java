@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
 
 /**
@@ -35,6 +36,8 @@ final class GuestSnapshot implements AutoCloseable {
     private volatile boolean saved;
     private volatile Vmm.SavedGuest savedGuest;
     private volatile String unusable;
+    private final AtomicBoolean workingSetAsked = new AtomicBoolean();
+    private volatile WorkingSet workingSet;
 
     /**
      * @param directory a directory of its own, in memory, made now
@@ -67,6 +70,24 @@ final class GuestSnapshot implements AutoCloseable {
 
     void saved(Vmm.SavedGuest guest) {
         savedGuest = guest;
+    }
+
+    /**
+     * Whether the caller is the first to ask, and so the one to record the {@link WorkingSet}:
+     * true once per snapshot, whether the recording then succeeds or not.
+     */
+    boolean firstToRecordWorkingSet() {
+        return workingSetAsked.compareAndSet(false, true);
+    }
+
+    /** What each standby VMM is given ahead of its clone, once recorded. */
+    Optional<WorkingSet> workingSet() {
+        return Optional.ofNullable(workingSet);
+    }
+
+    /** Records {@code recorded}, or with null forgets it: standbys are then started without. */
+    void workingSet(WorkingSet recorded) {
+        workingSet = recorded;
     }
 
     String version() {

@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.logging.Logger;
 
 /**
  * A function with its guest image built; starts one microVM per instance with its VMM: booted,
@@ -45,6 +46,7 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 record MicrovmFunction(FunctionManifest manifest, Vmm vmm, GuestKernel kernel, GuestImage image,
         CgroupLayout cgroups, NamespacePool namespaces, GuestSnapshot snapshot) implements PreparedFunction {
+    private static final Logger LOG = Logger.getLogger(MicrovmFunction.class.getName());
     /**
      * What QEMU itself may use beyond the guest's memory: its own heap, device state and, under
      * TCG, the translation cache (bounded to 64 MiB by {@link Accelerator}). Firecracker needs far less.
@@ -145,10 +147,62 @@ record MicrovmFunction(FunctionManifest manifest, Vmm vmm, GuestKernel kernel, G
     }
 
     /**
-     * Starts a VMM with this function's devices and the snapshot's RAM that waits for a
-     * clone's state, in a namespace, cgroup and scratch directory of its own, each recorded first.
+     * Starts a VMM with this function's devices and the snapshot's RAM that waits for a clone's
+     * state, with the snapshot's {@link WorkingSet} in memory, which the first call records
+     * before anything else, in a VMM of its own ({@link SnapshotRehearsal}). Background work: the
+     * standbys' refill calls it.
      */
     private StandbyVmms.Standby startStandby() throws IOException {
+        if (vmm.mapsMemoryWhileStandingBy() && snapshot.firstToRecordWorkingSet()) {
+            recordWorkingSet();
+        }
+        StandbyVmms.Standby standby = startWaitingVmm();
+        try {
+            prefetchWorkingSet(standby);
+            standby.record().put(StandbyVmms.RECORD_WAITING_SINCE, Instant.now().toString());
+            return standby;
+        } catch (RuntimeException e) {
+            standby.discard();
+            throw e;
+        }
+    }
+
+    private void prefetchWorkingSet(StandbyVmms.Standby standby) {
+        Optional<WorkingSet> workingSet = snapshot.workingSet();
+        if (workingSet.isEmpty()) {
+            return;
+        }
+        try {
+            workingSet.get().prefetchInto(standby.process().pid(), snapshot.ram());
+        } catch (IOException e) {
+            if (!standby.process().isAlive()) {
+                return; // Not the working set's fault: a restore discards a dead standby.
+            }
+            // The standby is as good as one without: only its clone's first answer is slower.
+            snapshot.workingSet(null);
+            LOG.warning(() -> "standby VMMs of " + snapshot.version() + " are started without their clones'"
+                    + " working set in memory: " + e.getMessage());
+        }
+    }
+
+    private void recordWorkingSet() {
+        try {
+            StandbyVmms.Standby rehearsal = startWaitingVmm();
+            WorkingSet recorded = SnapshotRehearsal.record(vmm, snapshot, rehearsal, URI.create(
+                    network(rehearsal.link()).endpoint()), manifest.snapshotPrime(), manifest.readyTimeout());
+            snapshot.workingSet(recorded);
+            LOG.fine(() -> "working set of " + snapshot.version() + "'s clones: " + recorded.ownPages() + " pages");
+        } catch (IOException | RuntimeException e) {
+            LOG.warning(() -> "standby VMMs of " + snapshot.version() + " are started without their clones' working"
+                    + " set in memory: a clone restored to record it failed: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Starts a VMM with this function's devices and the snapshot's RAM that listens for a
+     * clone's state, in a namespace, cgroup and scratch directory of its own, each recorded first.
+     */
+    private StandbyVmms.Standby startWaitingVmm() throws IOException {
         String id = "vmm-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
         StateDirectory state = namespaces.state();
         InstanceRecord record = state.newRecord(id, vmm.sandbox());
@@ -165,7 +219,6 @@ record MicrovmFunction(FunctionManifest manifest, Vmm vmm, GuestKernel kernel, G
             standby = standby.withProcess(started.process(), started.output());
             record.put(InstanceStart.RECORD_PID, Long.toString(standby.process().pid()));
             vmm.awaitStandby(standby.scratch(), standby.process());
-            record.put(StandbyVmms.RECORD_WAITING_SINCE, Instant.now().toString());
             return standby;
         } catch (IOException | RuntimeException e) {
             try {

@@ -187,6 +187,12 @@ final class QemuVmm implements Vmm {
         }
     }
 
+    /** Its RAM is on its command line: QEMU maps it at its start. */
+    @Override
+    public boolean mapsMemoryWhileStandingBy() {
+        return true;
+    }
+
     /**
      * Feeds {@code state} to a QEMU {@linkplain #awaitStandby listening for it} (its RAM, {@code
      * memory}, is on its command line already), written from here over a socket: no shell and

@@ -27,15 +27,22 @@ final class SnapshotPriming {
      * TIME_WAIT, and every clone with it.
      */
     static void prime(URI guest, FunctionManifest.SnapshotPrime prime, String version) {
+        try {
+            send(guest, prime);
+        } catch (IOException e) {
+            LOG.warning(() -> "the priming request " + prime.method() + " " + prime.requestTarget() + " to " + version
+                    + " failed (" + e.getMessage() + "); it is saved unprimed");
+        }
+    }
+
+    /** Sends the request as {@link #prime} does; nothing if priming is off. */
+    static void send(URI guest, FunctionManifest.SnapshotPrime prime) throws IOException {
         if (prime.off()) {
             return;
         }
         try (KeepAliveConnection connection = new KeepAliveConnection(guest, prime.method(), prime.requestTarget(),
                 PATIENCE)) {
             connection.get();
-        } catch (IOException e) {
-            LOG.warning(() -> "the priming request " + prime.method() + " " + prime.requestTarget() + " to " + version
-                    + " failed (" + e.getMessage() + "); it is saved unprimed");
         }
     }
 }

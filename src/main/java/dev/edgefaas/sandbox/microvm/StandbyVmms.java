@@ -28,8 +28,8 @@ import java.util.stream.Stream;
 
 /**
  * VMMs of one snapshot started ahead of need, each in a namespace and cgroup of its own and
- * waiting idle ({@code -incoming defer}: no CPU; 14 MiB of its own for Nanos and OSv, 29 MiB for
- * Linux, as private dirty memory) for a clone's state, so that a restore does not wait for QEMU
+ * waiting idle ({@code -incoming defer}: no CPU; a few tens of MiB of its own, its clone's
+ * {@link WorkingSet} included) for a clone's state, so that a restore does not wait for QEMU
  * to start (about 150 ms of CPU here). A restore takes one
  * ({@link #take}), whose cgroup becomes the instance's (moving a process between cgroups costs
  * about 15 ms here: the kernel waits for an RCU grace period per hierarchy), and fresh ones are

@@ -71,6 +71,14 @@ interface Vmm {
     }
 
     /**
+     * Whether a VMM {@linkplain #awaitStandby standing by} has its guest's RAM mapped already, so
+     * that a {@link WorkingSet} can be put into it before its restore.
+     */
+    default boolean mapsMemoryWhileStandingBy() {
+        return false;
+    }
+
+    /**
      * Feeds {@code state} (what {@link SavedGuest#resumedAfter} made) to the VMM of {@code process},
      * started with {@link GuestMemory#restoring} and {@linkplain #awaitStandby standing by}, its RAM
      * {@code memory} mapped copy-on-write; the guest runs once the VMM has loaded it, which its
