@@ -32,7 +32,7 @@ record WorkingSet(List<PageRange> ramWritten, List<PageRange> ramRead, List<Page
 
     /**
      * What the VMM of {@code pid}, a clone of the snapshot whose RAM is {@code ram} that has
-     * answered its first request, has in memory of both.
+     * answered its first request, has in memory of its guest's RAM and of its translation buffer.
      */
     static WorkingSet of(long pid, Path ram) throws IOException {
         ProcessMemory memory = new ProcessMemory(pid);
@@ -44,9 +44,10 @@ record WorkingSet(List<PageRange> ramWritten, List<PageRange> ramRead, List<Page
     }
 
     /**
-     * Faults this working set into the standby VMM of {@code pid}, which is waiting for a state
-     * and touches neither its guest's RAM nor its translation buffer until it has one: the pages
-     * are written back as they are. A VMM without one of the mappings gets the other.
+     * Faults this working set into the standby VMM of {@code pid}, which, waiting for a state,
+     * writes neither its guest's RAM nor its translation buffer: the pages are written back as
+     * they are, and nothing of the VMM's own can be lost. A VMM without one of the mappings gets
+     * the other.
      */
     void prefetchInto(long pid, Path ram) throws IOException {
         ProcessMemory memory = new ProcessMemory(pid);
