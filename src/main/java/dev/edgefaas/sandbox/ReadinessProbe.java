@@ -17,7 +17,7 @@ import java.util.function.BooleanSupplier;
  * One virtual thread per starting instance; a refused connection is retried after a pause of a
  * few milliseconds that grows, so that a slow start costs little CPU and a fast one little time.
  */
-final class ReadinessProbe {
+public final class ReadinessProbe {
     private static final int CONNECT_TIMEOUT_MILLIS = 50;
     private static final int ANSWER_TIMEOUT_MILLIS = 1_000;
     private static final long FIRST_PAUSE_MILLIS = 1;
@@ -30,7 +30,7 @@ final class ReadinessProbe {
      * Signals {@code readiness} once {@code endpoint} passes {@code check}; gives up when {@code alive}
      * turns false or the start is decided otherwise.
      */
-    static void start(String id, URI endpoint, ReadinessCheck check, BooleanSupplier alive, Readiness readiness) {
+    public static void start(String id, URI endpoint, ReadinessCheck check, BooleanSupplier alive, Readiness readiness) {
         ThreadFactories.startVirtual("probe-" + id, () -> {
             InetSocketAddress address = new InetSocketAddress(endpoint.getHost(), endpoint.getPort());
             long pause = FIRST_PAUSE_MILLIS;

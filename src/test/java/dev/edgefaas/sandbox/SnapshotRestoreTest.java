@@ -114,8 +114,9 @@ class SnapshotRestoreTest {
         ProcessMemory standby = new ProcessMemory(HostTraces.waitingStandbyVmms(platform.stateDirectory()).getFirst());
         ProcessMemory.Mapping ram = standby.mapping(mapping -> mapping.path().endsWith("/ram")).orElseThrow();
         // Waiting for a state, QEMU itself has touched neither its guest's RAM nor, beyond TCG's prologue, its translation buffer.
-        assertThat(standby.present(ram).written()).as("guest RAM pages of its own").isNotEmpty();
-        assertThat(standby.present(ram).read()).as("guest RAM pages mapped").isNotEmpty();
+        ProcessMemory.PresentPages guestRam = standby.present(ram);
+        assertThat(guestRam.written()).as("guest RAM pages of its own").isNotEmpty();
+        assertThat(guestRam.read()).as("guest RAM pages mapped").isNotEmpty();
         Optional<ProcessMemory.Mapping> translationBuffer = standby.mapping(mapping -> mapping.anonymous()
                 && mapping.permissions().startsWith("rwx"));
         if (translationBuffer.isPresent()) {

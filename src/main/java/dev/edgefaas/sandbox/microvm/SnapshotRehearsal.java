@@ -1,9 +1,10 @@
 package dev.edgefaas.sandbox.microvm;
 
 import dev.edgefaas.function.FunctionManifest;
+import dev.edgefaas.function.ReadinessCheck;
+import dev.edgefaas.sandbox.Readiness;
+import dev.edgefaas.sandbox.ReadinessProbe;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,9 +16,6 @@ import java.time.Instant;
  * booted guest. The clone is discarded after.
  */
 final class SnapshotRehearsal {
-    private static final int CONNECT_TIMEOUT_MILLIS = 50;
-    private static final long PAUSE_MILLIS = 5;
-
     private SnapshotRehearsal() {
     }
 
@@ -32,7 +30,7 @@ final class SnapshotRehearsal {
         try {
             Process process = standby.process();
             vmm.awaitRestore(standby.scratch(), process, snapshot.saved().resumedAfter(Instant.now()), snapshot.ram());
-            awaitAccepting(endpoint, process, patience);
+            awaitAccepting(standby.id(), endpoint, process, patience);
             SnapshotPriming.send(endpoint, prime);
             return WorkingSet.of(process.pid(), snapshot.ram());
         } finally {
@@ -40,28 +38,16 @@ final class SnapshotRehearsal {
         }
     }
 
-    private static void awaitAccepting(URI endpoint, Process process, Duration patience) throws IOException {
-        InetSocketAddress address = new InetSocketAddress(endpoint.getHost(), endpoint.getPort());
-        long deadline = System.nanoTime() + patience.toNanos();
-        while (true) {
-            try (Socket socket = new Socket()) {
-                socket.connect(address, CONNECT_TIMEOUT_MILLIS);
-                return;
-            } catch (IOException notYet) {
-                if (!process.isAlive()) {
-                    throw new IOException("the restored VMM exited (" + process.exitValue() + ")");
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new IOException("the restored guest did not accept on " + address + " within "
-                            + patience.toMillis() + " ms");
-                }
-            }
-            try {
-                Thread.sleep(PAUSE_MILLIS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while waiting for the restored guest", e);
-            }
+    /** Waits for the guest's port with the probe a restored instance's readiness uses. */
+    private static void awaitAccepting(String id, URI endpoint, Process process, Duration patience) throws IOException {
+        Readiness readiness = new Readiness();
+        process.onExit().thenRun(readiness::signalExited);
+        ReadinessProbe.start(id, endpoint, ReadinessCheck.TCP, process::isAlive, readiness);
+        switch (readiness.await(patience)) {
+            case READY -> { }
+            case EXITED -> throw new IOException("the restored VMM exited (" + process.exitValue() + ")");
+            case TIMED_OUT -> throw new IOException("the restored guest did not accept on " + endpoint.getAuthority()
+                    + " within " + patience.toMillis() + " ms");
         }
     }
 }
