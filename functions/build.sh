@@ -4,6 +4,8 @@
 #   OUT_DIR/go/{read,static}/data.bin   50 MiB of fixed pseudo-random data (one file, hard-linked)
 #   OUT_DIR/node/hello/index.js
 #   OUT_DIR/guest/init              PID 1 of the Linux microVM guests (not a function)
+#   OUT_DIR/vmm/keep-heap.so        preloaded into QEMUs that restore snapshots (not a function);
+#                                   only where a C compiler is installed
 #   OUT_DIR/go/<name>/function.pie  the same function as a position-independent executable linked
 #                                   against libc, which is how OSv runs Go (a static binary hangs
 #                                   there); only where a C compiler is installed
@@ -69,6 +71,21 @@ if cmp -s "$STAGING/guestinit" "$INIT_TARGET"; then
 else
     mv -f "$STAGING/guestinit" "$INIT_TARGET"
     echo "guest/init"
+fi
+
+# The library restoring QEMUs run with (see the file), where a C compiler is installed.
+KEEP_HEAP_TARGET="$OUT_DIR/vmm/keep-heap.so"
+if command -v gcc >/dev/null 2>&1; then
+    mkdir -p "$(dirname "$KEEP_HEAP_TARGET")"
+    gcc -O2 -Wall -Werror -shared -fPIC -o "$STAGING/keep-heap.so" "$SRC_DIR/vmm/keep-heap.c"
+    if cmp -s "$STAGING/keep-heap.so" "$KEEP_HEAP_TARGET"; then
+        echo "vmm/keep-heap.so (unchanged)"
+    else
+        mv -f "$STAGING/keep-heap.so" "$KEEP_HEAP_TARGET"
+        echo "vmm/keep-heap.so"
+    fi
+else
+    echo "no gcc: skipping vmm/keep-heap.so, without which restores are slower (apt-get install -y gcc)"
 fi
 
 # OSv: PIE builds, all in one go build; cgo links them with the system's C toolchain.

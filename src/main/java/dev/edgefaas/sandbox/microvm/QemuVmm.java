@@ -35,11 +35,18 @@ final class QemuVmm implements Vmm {
     private final String qemu;
     private final Accelerator accelerator;
     private final QemuGuest guest;
+    private final KeptHeap restoringHeap;
 
+    /** With the build's {@link KeptHeap} for the QEMUs that restore. */
     QemuVmm(String qemu, Accelerator accelerator, QemuGuest guest) {
+        this(qemu, accelerator, guest, KeptHeap.fromBuild());
+    }
+
+    QemuVmm(String qemu, Accelerator accelerator, QemuGuest guest, KeptHeap restoringHeap) {
         this.qemu = qemu;
         this.accelerator = accelerator;
         this.guest = guest;
+        this.restoringHeap = restoringHeap;
     }
 
     @Override
@@ -70,6 +77,11 @@ final class QemuVmm implements Vmm {
             arguments.addAll(List.of("ip", "netns", "exec", network.link().name()));
         }
         GuestMemory memory = launch.memory();
+        if (memory.restore() && !restoringHeap.environment().isEmpty()) {
+            // A booting QEMU trims its heap as usual: nothing of what it touched before is needed again.
+            arguments.add("env");
+            arguments.addAll(restoringHeap.environment());
+        }
         arguments.addAll(List.of(qemu, "-name", "edgefaas-" + launch.id(), "-M", machine(launch)
                 + (memory.file() != null ? ",memory-backend=" + RAM_ID : "")));
         arguments.addAll(accelerator.qemuArguments());
@@ -268,6 +280,9 @@ final class QemuVmm implements Vmm {
         Map<String, String> details = new LinkedHashMap<>();
         details.put("vmm", guest.details().get("vmm"));
         details.put("accelerator", accelerator.name() + (accelerator.kvm() ? "" : " (" + accelerator.reason() + ")"));
+        if (snapshots()) {
+            details.put("restoring heap", restoringHeap.describe());
+        }
         guest.details().forEach(details::putIfAbsent);
         return details;
     }

@@ -70,6 +70,23 @@ class QemuVmmTest {
     }
 
     @Test
+    void aQemuThatRestoresRunsWithItsHeapKeptAndOneThatBootsAsUsual() {
+        QemuGuest nanos = QemuGuest.nanos(new NanosToolchain(Path.of("/n"), "0.1"));
+        QemuVmm vmm = new QemuVmm("qemu-system-x86_64", TCG, nanos, new KeptHeap(Path.of("/b/vmm/keep-heap.so")));
+        GuestNetwork nat = new GuestNetwork(new InstanceNetwork("ef1-n1", GuestNat.TAP, null, true), 0, 8080);
+
+        List<String> restoring = vmm.command(launch(nat, Vmm.GuestMemory.restoring(Path.of("/snap/ram"))));
+
+        assertThat(restoring.subList(0, 8)).containsExactly("ip", "netns", "exec", "ef1-n1", "env",
+                "LD_PRELOAD=/b/vmm/keep-heap.so", "GLIBC_TUNABLES=glibc.malloc.arena_max=1", "qemu-system-x86_64");
+        assertThat(vmm.command(launch(nat, Vmm.GuestMemory.saving(Path.of("/snap/ram"))))).doesNotContain("env")
+                .noneMatch(argument -> argument.startsWith("LD_PRELOAD="));
+        assertThat(new QemuVmm("qemu-system-x86_64", TCG, nanos, new KeptHeap(null))
+                .command(launch(nat, Vmm.GuestMemory.restoring(Path.of("/snap/ram"))))).as("where the build made no library")
+                .doesNotContain("env").containsSequence("-incoming", "defer");
+    }
+
+    @Test
     void osvBootsItsKernelOnPcWithEveryInstanceSettingOnItsCommandLine() {
         QemuVmm vmm = new QemuVmm("qemu-system-x86_64", TCG, QemuGuest.osv(new OsvToolchain(Path.of("/o"), "0.57"),
                 List.of("HOST=0.0.0.0"), "", List.of("/app/function.pie"), false));
@@ -106,8 +123,12 @@ class QemuVmmTest {
     }
 
     private static Vmm.MicrovmLaunch launch(GuestNetwork network) {
+        return launch(network, Vmm.GuestMemory.ANONYMOUS);
+    }
+
+    private static Vmm.MicrovmLaunch launch(GuestNetwork network, Vmm.GuestMemory memory) {
         return new Vmm.MicrovmLaunch("fn-1", MINIMAL, IMAGE, network, 1, 512, Path.of("/s"),
-                List.of("PORT=8080", "EDGEFAAS_CALLBACK_URL=http://10.231.0.1:9/ready/fn-1"), Vmm.GuestMemory.ANONYMOUS);
+                List.of("PORT=8080", "EDGEFAAS_CALLBACK_URL=http://10.231.0.1:9/ready/fn-1"), memory);
     }
 
     private static GuestNetwork tap() {
