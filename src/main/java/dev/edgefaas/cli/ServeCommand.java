@@ -71,7 +71,7 @@ final class ServeCommand implements Callable<Integer> {
     String networkPool;
     @Option(names = "--spare-namespaces", defaultValue = "4", paramLabel = "N",
             description = "Network namespaces (and taps) kept ready ahead of cold starts, and VMMs started ahead per"
-                    + " snapshotted function version, 20-38 MiB each; a single-use function in use (a start in the last"
+                    + " snapshotted function version, 27-40 MiB each; a single-use function in use (a start in the last"
                     + " 10 minutes) keeps as many VMMs as its max-instances, at most 16 (default: ${DEFAULT-VALUE}; 0: none).")
     int spareNamespaces;
     @Mixin
