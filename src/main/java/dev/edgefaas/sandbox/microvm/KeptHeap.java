@@ -11,8 +11,8 @@ import java.util.List;
  * ({@code functions/vmm/keep-heap.c}, which says why QEMU trims), and one malloc arena for all
  * its threads, so that the vCPU thread's first allocations, as it translates the clone's code,
  * reuse that heap instead of faulting in an arena of their own. Each page fault costs about
- * 15 µs here; a restore of OSv took about 1,000 before the guest answered, 450 with this.
- * The price is the heap a waiting VMM keeps: about 6 MiB more of its own.
+ * 15 µs here; an OSv clone took about 1,000 from its state to its first answer, 440 with this.
+ * The price is the heap a waiting VMM keeps: 3-7 MiB more of its own.
  *
  * @param library the preloaded library; null where the build made none (no C compiler), and
  *                restoring QEMUs trim their heap as QEMU does by default
