@@ -36,7 +36,7 @@ public final class ProcessMemory {
             return path.isEmpty();
         }
 
-        long pages() {
+        public long pages() {
             return (end - start) / PAGE_BYTES;
         }
     }

@@ -18,10 +18,15 @@ import java.util.List;
  *                restoring QEMUs trim their heap as QEMU does by default
  */
 record KeptHeap(Path library) {
-    /** Where the project's build puts the library, beside the sample functions. */
+    /** The build's library, if it made one. */
     static KeptHeap fromBuild() {
-        Path built = BuildOutput.functionsDirectory().resolve("vmm").resolve("keep-heap.so");
+        Path built = built();
         return new KeptHeap(Files.isRegularFile(built) ? built : null);
+    }
+
+    /** Where the project's build puts the library, beside the sample functions. */
+    private static Path built() {
+        return BuildOutput.functionsDirectory().resolve("vmm").resolve("keep-heap.so");
     }
 
     /** The variables QEMU is started with ({@code env NAME=VALUE ...}); none without the library. */
@@ -33,8 +38,7 @@ record KeptHeap(Path library) {
     /** For an instance's details. */
     String describe() {
         return library == null
-                ? "trimmed by QEMU (no " + BuildOutput.functionsDirectory().resolve("vmm/keep-heap.so")
-                        + ": the build makes it where gcc is installed); restores are slower"
+                ? "trimmed by QEMU (no " + built() + ": the build makes it where gcc is installed); restores are slower"
                 : "kept while a restoring QEMU waits (" + library + " preloaded, one malloc arena)";
     }
 }

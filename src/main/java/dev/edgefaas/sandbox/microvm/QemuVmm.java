@@ -77,10 +77,11 @@ final class QemuVmm implements Vmm {
             arguments.addAll(List.of("ip", "netns", "exec", network.link().name()));
         }
         GuestMemory memory = launch.memory();
-        if (memory.restore() && !restoringHeap.environment().isEmpty()) {
+        List<String> keptHeap = restoringHeap.environment();
+        if (memory.restore() && !keptHeap.isEmpty()) {
             // A booting QEMU trims its heap as usual: nothing of what it touched before is needed again.
             arguments.add("env");
-            arguments.addAll(restoringHeap.environment());
+            arguments.addAll(keptHeap);
         }
         arguments.addAll(List.of(qemu, "-name", "edgefaas-" + launch.id(), "-M", machine(launch)
                 + (memory.file() != null ? ",memory-backend=" + RAM_ID : "")));
