@@ -211,7 +211,7 @@ final class FunctionPool {
                     Duration.ZERO, e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            release(instance, false);
+            release(instance, Outcome.ANSWERED);
             throw new DispatchException(DispatchException.Reason.DRAINING, "interrupted while an instance booted",
                     Duration.ZERO, e);
         }
@@ -320,21 +320,36 @@ final class FunctionPool {
         instance.exitHandled.countDown();
     }
 
-    void release(LiveInstance instance, boolean failed) {
-        if (failed) {
+    /** How a request left its instance. */
+    enum Outcome {
+        /** It was answered. */
+        ANSWERED,
+        /** The instance failed to answer: it is retired if it is dead. */
+        FAILED,
+        /** Nothing could connect to it: it is retired, dead or not, so that no request tries it again. */
+        UNREACHABLE
+    }
+
+    void release(LiveInstance instance, Outcome outcome) {
+        if (outcome != Outcome.ANSWERED) {
             awaitExitNotice(instance);
         }
         boolean retireNow;
+        boolean unreachable;
         lock.lock();
         try {
             instance.inFlight--;
             instance.served++;
             instance.lastReleasedNanos = System.nanoTime();
-            boolean dead = failed && instance.sandbox != null && !instance.sandbox.isAlive();
-            retireNow = instance.state == LiveInstance.State.READY && (manifest.singleUse() || dead);
+            boolean dead = outcome != Outcome.ANSWERED && instance.sandbox != null && !instance.sandbox.isAlive();
+            unreachable = instance.state == LiveInstance.State.READY && outcome == Outcome.UNREACHABLE && !dead;
+            retireNow = instance.state == LiveInstance.State.READY && (manifest.singleUse() || dead || unreachable);
             changed.signalAll();
         } finally {
             lock.unlock();
+        }
+        if (unreachable) {
+            LOG.warning(() -> "instance " + instance.id + " of " + name() + " runs but accepts no connection: stopped");
         }
         if (retireNow) {
             retire(instance);

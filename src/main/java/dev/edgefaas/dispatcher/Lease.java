@@ -56,7 +56,7 @@ public final class Lease {
     /** Returns the slot: the request is done with the instance. */
     public void release() {
         if (released.compareAndSet(false, true)) {
-            pool.release(instance, false);
+            pool.release(instance, FunctionPool.Outcome.ANSWERED);
         }
     }
 
@@ -66,7 +66,18 @@ public final class Lease {
      */
     public void releaseFailed() {
         if (released.compareAndSet(false, true)) {
-            pool.release(instance, true);
+            pool.release(instance, FunctionPool.Outcome.FAILED);
+        }
+    }
+
+    /**
+     * Returns the slot after no connection to the instance could be made: it is removed at
+     * once, alive or not (its server does not listen, or its network does not carry), so that
+     * a retry does not pick it again.
+     */
+    public void releaseUnreachable() {
+        if (released.compareAndSet(false, true)) {
+            pool.release(instance, FunctionPool.Outcome.UNREACHABLE);
         }
     }
 }

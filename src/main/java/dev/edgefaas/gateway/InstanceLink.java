@@ -43,7 +43,7 @@ final class InstanceLink extends ChannelInboundHandlerAdapter {
         /** The answer is complete; the link is idle or closed when this is called. */
         void responseEnd(InstanceLink link, boolean reusable);
 
-        /** The connection failed or closed before the answer was complete. */
+        /** The connection failed or closed before the answer was complete; {@code link} is null if none could be made. */
         void instanceFailed(InstanceLink link, IOException cause);
 
         void instanceWritable(boolean writable);

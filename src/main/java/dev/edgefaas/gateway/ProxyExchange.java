@@ -20,7 +20,8 @@ import java.util.logging.Logger;
  * instance is free; otherwise a virtual thread waits for one (a cold start, a queue) and hands
  * it back to the loop. A request that fails before any of its body was sent and before any
  * answer came is retried once on another instance (the first one crashed or was stopped under
- * it); an instance's other failures are answered 502, or cut the answer off if it had begun.
+ * it, or accepts no connection, which retires it); an instance's other failures are answered
+ * 502, or cut the answer off if it had begun.
  * The lease is released whatever happens.
  */
 final class ProxyExchange implements ClientChannel.Exchange, ClientChannel.BodySink, InstanceLink.InstanceExchange {
@@ -296,7 +297,12 @@ final class ProxyExchange implements ClientChannel.Exchange, ClientChannel.BodyS
             handler.links().open(loop, lease.endpoint(), this::connected);
             return;
         }
-        lease.releaseFailed();
+        if (failed == null) {
+            // Not even a connection: the instance is retired, so that the retry finds another.
+            lease.releaseUnreachable();
+        } else {
+            lease.releaseFailed();
+        }
         if (nothingSent && attempt == 1) {
             LOG.fine(() -> "retrying " + head.method() + " " + head.rawPath() + " after instance " + lease.instanceId()
                     + " failed: " + cause);

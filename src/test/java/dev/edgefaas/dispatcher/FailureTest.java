@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -46,6 +47,23 @@ class FailureTest {
 
             assertThat(platform.get("/function/racer/").statusCode()).isEqualTo(200);
         }
+    }
+
+    @Test
+    void anInstanceThatRunsButAcceptsNoConnectionIsStoppedAndTheRequestAnsweredByANewOne() throws Exception {
+        Path marker = Fixtures.temporaryDirectory().resolve("deaf");
+        platform.deploy("deaf", Fixtures.nodeManifest(Fixtures.nodeFixture("goes-deaf.js"),
+                "\"env\": {\"DEAF_MARKER\": \"" + marker + "\"}"));
+
+        HttpResponse<String> response = platform.get("/function/deaf/");
+
+        long deafPid = Long.parseLong(Files.readString(marker));
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).startsWith("hello from ").doesNotContain("from " + deafPid + "\n");
+        // Alive, but no request could ever reach it: it must not stay to be picked again.
+        await().atMost(Duration.ofSeconds(10)).until(() -> ProcessHandle.of(deafPid).isEmpty());
+        assertThat(platform.instances("deaf")).singleElement()
+                .satisfies(instance -> assertThat(instance.pid()).isNotEqualTo(OptionalLong.of(deafPid)));
     }
 
     @Test

@@ -31,8 +31,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Instances restored from a snapshot of a booted guest, on every VM sandbox that restores them:
  * the first start saves the snapshot and every instance is a clone of it, each answering on its
  * own, with the host's time, in a VMM started ahead of the request that holds what the clone
- * touches first; {@code "snapshot": "off"} boots; the files and the waiting VMMs go with the
- * version.
+ * touches first, ready without a probe once one clone has accepted; {@code "snapshot": "off"}
+ * boots; the files and the waiting VMMs go with the version.
  */
 class SnapshotRestoreTest {
     /** The most of its translation buffer a QEMU that has run no guest code has in memory: one huge page. */
@@ -69,6 +69,28 @@ class SnapshotRestoreTest {
         // One clone gone, the other still answers: they share pages of memory, nothing else.
         ProcessHandle.of(clones.getFirst().pid().orElseThrow()).orElseThrow().destroyForcibly();
         assertThat(direct(clones.get(1)).body()).isEqualTo("hello\n");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"nanos", "osv", "qemu-microvm"})
+    void onceOneCloneAcceptedTheNextIsNotProbedItsFirstConnectionIsTheRequests(String sandbox) throws Exception {
+        platform(sandbox);
+        platform.deploySample("hello-go", "unprobed", "");
+        assertThat(platform.get("/function/unprobed/").statusCode()).isEqualTo(200);
+        // A clone restored in the background to record the working set has accepted: the waiting VMMs come after it.
+        await().atMost(Duration.ofSeconds(60)).until(() -> !HostTraces.waitingStandbyVmms(platform.stateDirectory()).isEmpty());
+        long first = platform.instances("unprobed").getFirst().pid().orElseThrow();
+        ProcessHandle.of(first).orElseThrow().destroyForcibly();
+        await().atMost(Duration.ofSeconds(10)).until(() -> platform.instances("unprobed").isEmpty());
+
+        HttpResponse<String> restored = platform.get("/function/unprobed/");
+
+        assertThat(restored.body()).isEqualTo("hello\n");
+        assertThat(restored.headers().firstValue("Server-Timing").orElseThrow()).contains("restore;dur=");
+        InstanceView clone = platform.instances("unprobed").getFirst();
+        assertThat(clone.details().get("start")).contains("in a VMM started ahead");
+        assertThat(HostTraces.connectionsForwardedToGuest(clone.pid().orElseThrow())).as("connections to the guest")
+                .isEqualTo(1);
     }
 
     @ParameterizedTest

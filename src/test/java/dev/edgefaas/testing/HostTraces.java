@@ -76,6 +76,20 @@ public final class HostTraces {
         return run("iptables", "-w", "-S").stream().filter(line -> line.contains(chain) || line.contains(prefix + "+")).toList();
     }
 
+    /**
+     * How many connections the namespace that process {@code pid} runs in has forwarded to its
+     * guest: the packet count of its DNAT rule, which sees only a connection's first packet.
+     */
+    public static long connectionsForwardedToGuest(long pid) {
+        List<String> namespace = run("ip", "netns", "identify", Long.toString(pid));
+        if (namespace.isEmpty() || namespace.getFirst().isBlank()) {
+            throw new IllegalStateException("process " + pid + " runs in no named network namespace");
+        }
+        return run("ip", "netns", "exec", namespace.getFirst().trim(), "iptables", "-w", "-t", "nat", "-L", "PREROUTING",
+                "-v", "-x", "-n").stream().filter(line -> line.contains("DNAT")).mapToLong(
+                        line -> Long.parseLong(line.trim().split("\\s+")[0])).sum();
+    }
+
     /** Pids of processes with an argument containing {@code text}, e.g. a VMM's {@code -name}. */
     public static List<Long> processesWithArgument(String text) {
         List<Long> found = new ArrayList<>();

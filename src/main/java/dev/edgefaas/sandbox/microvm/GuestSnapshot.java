@@ -38,6 +38,7 @@ final class GuestSnapshot implements AutoCloseable {
     private volatile String unusable;
     private final AtomicBoolean workingSetAsked = new AtomicBoolean();
     private volatile WorkingSet workingSet;
+    private volatile boolean clonesAccept;
 
     /**
      * @param directory a directory of its own, in memory, made now
@@ -88,6 +89,20 @@ final class GuestSnapshot implements AutoCloseable {
     /** Records {@code recorded}, or with null forgets it: standbys are then started without. */
     void workingSet(WorkingSet recorded) {
         workingSet = recorded;
+    }
+
+    /**
+     * Whether a clone of this snapshot has accepted a connection on its guest port, as every
+     * clone then does once its VMM runs it: each resumes the same guest, saved listening. Until
+     * one has, each clone's readiness is probed like a booted guest's.
+     */
+    boolean clonesAccept() {
+        return clonesAccept;
+    }
+
+    /** Notes that a clone accepted a connection on its guest port once restored. */
+    void cloneAccepted() {
+        clonesAccept = true;
     }
 
     String version() {

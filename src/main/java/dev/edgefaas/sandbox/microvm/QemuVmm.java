@@ -209,22 +209,30 @@ final class QemuVmm implements Vmm {
     /**
      * Feeds {@code state} to a QEMU {@linkplain #awaitStandby listening for it} (its RAM, {@code
      * memory}, is on its command line already), written from here over a socket: no shell and
-     * {@code cat} to start, as {@code exec:} would, and no QMP. QEMU loads what it reads as it
-     * reads it and runs the guest once loaded, since the state says it was running; a state it
-     * cannot load ends it, with the reason on its standard error, which the readiness that
-     * follows reports. Returns once the state is written; QEMU may still be loading its last part.
+     * {@code cat} to start, as {@code exec:} would. QEMU loads what it reads as it reads it and
+     * runs the guest once loaded, since the state says it was running: its {@code RESUME} event,
+     * which this waits for on a QMP session opened before the state goes, while QEMU is idle. A
+     * state it cannot load ends it, with the reason on its standard error.
      */
     @Override
     public void awaitRestore(Path scratch, Process process, byte[] state, Path memory) throws IOException {
         Path incoming = scratch.resolve(INCOMING_SOCKET);
-        try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(incoming))) {
-            ByteBuffer bytes = ByteBuffer.wrap(state);
-            while (bytes.hasRemaining()) {
-                channel.write(bytes);
+        try (QmpSession qmp = QmpSession.open(scratch.resolve(QMP_SOCKET), QMP_TIMEOUT, process)) {
+            try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(incoming))) {
+                ByteBuffer bytes = ByteBuffer.wrap(state);
+                while (bytes.hasRemaining()) {
+                    channel.write(bytes);
+                }
+            } catch (IOException e) {
+                throw new IOException("cannot feed the state to QEMU" + (process.isAlive() ? "" : " (it exited)") + ": "
+                        + e.getMessage(), e);
             }
-        } catch (IOException e) {
-            throw new IOException("cannot feed the state to QEMU" + (process.isAlive() ? "" : " (it exited)") + ": "
-                    + e.getMessage(), e);
+            try {
+                qmp.awaitEvent("RESUME");
+            } catch (IOException e) {
+                throw new IOException("QEMU did not run the restored guest" + (process.isAlive() ? "" : " (it exited)")
+                        + ": " + e.getMessage(), e);
+            }
         } finally {
             Files.deleteIfExists(incoming);
         }

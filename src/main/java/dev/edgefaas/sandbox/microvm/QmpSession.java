@@ -19,9 +19,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * A conversation with QEMU's machine protocol (QMP) that waits for each answer, for the steps
  * of saving and restoring a snapshot, which must happen in order and whose failures matter.
- * QEMU's events between answers are skipped. The whole conversation has a deadline: when it
- * passes, or QEMU exits, the socket is closed, so that a hung QEMU fails a read instead of
- * blocking its caller for good.
+ * QEMU's events between answers are skipped, unless one is awaited. The whole conversation has
+ * a deadline: when it passes, or QEMU exits, the socket is closed, so that a hung QEMU fails a
+ * read instead of blocking its caller for good.
  */
 final class QmpSession implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -82,6 +82,17 @@ final class QmpSession implements AutoCloseable {
                 throw new IOException(command + ": " + answer.path("error").path("desc").asText(answer.toString()));
             }
             // An event ({"event": ...}): not the answer.
+        }
+    }
+
+    /**
+     * Waits for QEMU's event {@code name}, skipping the others.
+     *
+     * @throws IOException if QEMU closes the socket first (it exited) or the deadline passes
+     */
+    void awaitEvent(String name) throws IOException {
+        while (!read().path("event").asText().equals(name)) {
+            // Another event, or the answer to nothing asked: not the one awaited.
         }
     }
 

@@ -13,7 +13,8 @@ import java.time.Instant;
  * Restores one clone of a snapshot where nobody waits for it, in a standby VMM, and records its
  * {@link WorkingSet}: what the clone's VMM has in memory once the guest has accepted a connection
  * and answered the priming request, which stands for a first request here as it did in the
- * booted guest. The clone is discarded after.
+ * booted guest. The clone is discarded after; that it accepted spares later clones their probe
+ * ({@link GuestSnapshot#clonesAccept}).
  */
 final class SnapshotRehearsal {
     private SnapshotRehearsal() {

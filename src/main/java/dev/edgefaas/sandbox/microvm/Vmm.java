@@ -81,8 +81,9 @@ interface Vmm {
     /**
      * Feeds {@code state} (what {@link SavedGuest#resumedAfter} made) to the VMM of {@code process},
      * started with {@link GuestMemory#restoring} and {@linkplain #awaitStandby standing by}, its RAM
-     * {@code memory} mapped copy-on-write; the guest runs once the VMM has loaded it, which its
-     * readiness tells.
+     * {@code memory} mapped copy-on-write; returns once the VMM has loaded it and runs the guest.
+     *
+     * @throws IOException if the VMM cannot load the state (it may have exited) or does not run the guest
      */
     default void awaitRestore(Path scratch, Process process, byte[] state, Path memory) throws IOException {
         throw new UnsupportedOperationException(sandbox() + " restores no snapshots");
