@@ -8,6 +8,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -297,8 +298,9 @@ final class ProxyExchange implements ClientChannel.Exchange, ClientChannel.BodyS
             handler.links().open(loop, lease.endpoint(), this::connected);
             return;
         }
-        if (failed == null) {
-            // Not even a connection: the instance is retired, so that the retry finds another.
+        if (failed == null && cause instanceof ConnectException) {
+            // Refused or timed out: the instance is retired, so that the retry finds another. A
+            // socket the gateway could not even make (no descriptors left) is not its fault.
             lease.releaseUnreachable();
         } else {
             lease.releaseFailed();
