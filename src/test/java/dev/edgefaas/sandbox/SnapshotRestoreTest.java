@@ -75,10 +75,8 @@ class SnapshotRestoreTest {
     @ValueSource(strings = {"nanos", "osv", "qemu-microvm"})
     void onceOneCloneAcceptedTheNextIsNotProbedItsFirstConnectionIsTheRequests(String sandbox) throws Exception {
         platform(sandbox);
-        platform.deploySample("hello-go", "unprobed", "");
-        assertThat(platform.get("/function/unprobed/").statusCode()).isEqualTo(200);
         // A clone restored in the background to record the working set has accepted: the waiting VMMs come after it.
-        await().atMost(Duration.ofSeconds(60)).until(() -> !HostTraces.waitingStandbyVmms(platform.stateDirectory()).isEmpty());
+        snapshottedWithVmmsWaiting("unprobed", "");
         long first = platform.instances("unprobed").getFirst().pid().orElseThrow();
         ProcessHandle.of(first).orElseThrow().destroyForcibly();
         await().atMost(Duration.ofSeconds(10)).until(() -> platform.instances("unprobed").isEmpty());
@@ -129,9 +127,7 @@ class SnapshotRestoreTest {
     @ValueSource(strings = {"nanos", "osv", "qemu-microvm"})
     void aWaitingVmmHoldsTheMemoryItsCloneTouchesFirstAndTheCloneAnswersFromIt(String sandbox) throws Exception {
         platform(sandbox);
-        platform.deploySample("hello-go", "held", "\"keepalive\": \"0s\"");
-        assertThat(platform.get("/function/held/").statusCode()).isEqualTo(200);
-        await().atMost(Duration.ofSeconds(60)).until(() -> !HostTraces.waitingStandbyVmms(platform.stateDirectory()).isEmpty());
+        snapshottedWithVmmsWaiting("held", "\"keepalive\": \"0s\"");
 
         ProcessMemory standby = new ProcessMemory(HostTraces.waitingStandbyVmms(platform.stateDirectory()).getFirst());
         ProcessMemory.Mapping ram = standby.mapping(mapping -> mapping.path().endsWith("/ram")).orElseThrow();
@@ -156,6 +152,13 @@ class SnapshotRestoreTest {
         HttpResponse<String> restored = platform.get("/function/held/");
         assertThat(restored.body()).isEqualTo("hello\n");
         assertThat(restored.headers().firstValue("Server-Timing").orElseThrow()).contains("restore;dur=");
+    }
+
+    /** Deploys hello-go as {@code name}, whose first request saves its snapshot, and waits for a VMM started ahead. */
+    private void snapshottedWithVmmsWaiting(String name, String overrides) {
+        platform.deploySample("hello-go", name, overrides);
+        assertThat(platform.get("/function/" + name + "/").statusCode()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(60)).until(() -> !HostTraces.waitingStandbyVmms(platform.stateDirectory()).isEmpty());
     }
 
     private static long pages(List<ProcessMemory.PageRange> ranges) {
